@@ -1,0 +1,5 @@
+/** Tsunagu agent module root. */
+@NullMarked
+package io.tsunagu.agent;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Tsunagu bench module root. */
+@NullMarked
+package io.tsunagu.bench;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Tsunagu server module root. */
+@NullMarked
+package io.tsunagu.server;
+
+import org.jspecify.annotations.NullMarked;

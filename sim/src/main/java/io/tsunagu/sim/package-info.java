@@ -1,0 +1,5 @@
+/** Tsunagu sim module root. */
+@NullMarked
+package io.tsunagu.sim;
+
+import org.jspecify.annotations.NullMarked;
