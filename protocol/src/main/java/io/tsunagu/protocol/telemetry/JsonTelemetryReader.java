@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * from its thread-safe {@link JsonFactory}; safe for any number of threads.
  */
 final class JsonTelemetryReader {
+    private static final String REDACTED_SOURCE =
+            "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ";
+
     private final JsonFactory factory;
 
     JsonTelemetryReader() {
@@ -40,12 +43,11 @@ final class JsonTelemetryReader {
             List<RawFrame> frames = readRoot(parser);
             if (parser.nextToken() != null) {
                 throw new MalformedPayloadException(
-                        "unexpected content after the JSON object at " + at(parser.currentLocation()));
+                        "unexpected content after the JSON object at " + at(parser.currentTokenLocation()));
             }
             return frames;
         } catch (JsonProcessingException e) {
-            throw new MalformedPayloadException(
-                    "invalid JSON at " + at(e.getLocation()) + ": " + e.getOriginalMessage(), e);
+            throw new MalformedPayloadException("invalid JSON at " + at(e.getLocation()) + ": " + jacksonMessage(e), e);
         } catch (IOException | IllegalStateException e) {
             // IllegalStateException: Jackson's symbol table refusing a flood of colliding field names.
             throw new MalformedPayloadException("invalid JSON: " + e.getMessage(), e);
@@ -256,6 +258,11 @@ final class JsonTelemetryReader {
             case VALUE_NULL -> "null";
             default -> token.asString() == null ? token.name() : token.asString();
         };
+    }
+
+    /** Jackson's message without its note that it hides the source (which it does, as we want). */
+    private static String jacksonMessage(JsonProcessingException e) {
+        return e.getOriginalMessage().replace(REDACTED_SOURCE, "[");
     }
 
     private static String at(@Nullable JsonLocation location) {
