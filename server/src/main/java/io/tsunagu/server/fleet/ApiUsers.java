@@ -140,7 +140,7 @@ public final class ApiUsers {
         Optional<String> stored = readToken(tokenFile);
         if (stored.isPresent()
                 && authenticate(stored.get())
-                        .filter(p -> p.role() == Role.ADMIN)
+                        .filter(p -> p.name().equals(ADMIN) && p.role() == Role.ADMIN)
                         .isPresent()) {
             return stored.get();
         }

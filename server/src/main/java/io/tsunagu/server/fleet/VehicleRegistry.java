@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -165,7 +167,7 @@ public final class VehicleRegistry {
                 PreparedStatement statement = connection.prepareStatement(
                         "SELECT serial_hex, vin, not_after FROM certificates WHERE revoked_at IS NULL");
                 ResultSet rs = statement.executeQuery()) {
-            var loaded = new java.util.HashMap<BigInteger, TrustedCertificate>();
+            Map<BigInteger, TrustedCertificate> loaded = new HashMap<>();
             while (rs.next()) {
                 loaded.put(
                         new BigInteger(rs.getString("serial_hex"), 16),
