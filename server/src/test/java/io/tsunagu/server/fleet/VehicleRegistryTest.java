@@ -31,9 +31,14 @@ class VehicleRegistryTest {
     MetadataDatabase db;
     VehicleRegistry registry;
 
+    /** The database under test; {@link PostgresVehicleRegistryTest} runs the same tests on PostgreSQL. */
+    MetadataDatabase openDatabase() {
+        return MetadataDatabase.embedded(dataDir);
+    }
+
     @BeforeEach
     void open() {
-        db = MetadataDatabase.embedded(dataDir);
+        db = openDatabase();
         registry = new VehicleRegistry(db.dataSource(), clock);
     }
 
@@ -168,7 +173,7 @@ class VehicleRegistryTest {
         registry.revoke(CAR_B);
         db.close();
 
-        db = MetadataDatabase.embedded(dataDir);
+        db = openDatabase();
         VehicleRegistry reopened = new VehicleRegistry(db.dataSource(), clock);
 
         assertThat(reopened.find(CAR_A).orElseThrow().tags()).containsExactly("eu");
