@@ -8,7 +8,6 @@ import io.questdb.cairo.O3PartitionPurgeJob;
 import io.questdb.cairo.TableToken;
 import io.questdb.cairo.TableWriter;
 import io.questdb.cairo.security.AllowAllSecurityContext;
-import io.questdb.cairo.sql.Record;
 import io.questdb.cairo.wal.ApplyWal2TableJob;
 import io.questdb.cairo.wal.CheckWalTransactionsJob;
 import io.questdb.cairo.wal.WalPurgeJob;
@@ -16,7 +15,6 @@ import io.questdb.cairo.wal.WalWriter;
 import io.questdb.griffin.SqlException;
 import io.questdb.griffin.SqlExecutionContextImpl;
 import io.questdb.std.str.Utf8String;
-import io.questdb.std.str.Utf8s;
 import io.tsunagu.protocol.TsunaguException;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
@@ -31,10 +29,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,13 +168,20 @@ public final class QuestDbSampleStore implements SampleStore {
     private void applyWal() {
         long target = engine.getTableSequencerAPI().lastTxn(table);
         for (int round = 0; appliedTxn() < target; round++) {
-            if (engine.getTableSequencerAPI().isSuspended(table) || round >= MAX_APPLY_ROUNDS) {
+            if (engine.getTableSequencerAPI().isSuspended(table)) {
                 throw new TsunaguException(
                         "history_unavailable",
-                        "history table cannot apply its write-ahead log (suspended: "
+                        "history table is suspended: "
                                 + engine.getTableSequencerAPI()
                                         .getTxnTracker(table)
-                                        .getErrorMessage() + ")",
+                                        .getErrorMessage(),
+                        true);
+            }
+            if (round >= MAX_APPLY_ROUNDS) {
+                throw new TsunaguException(
+                        "history_unavailable",
+                        "history table applied its write-ahead log only up to transaction " + appliedTxn() + " of "
+                                + target,
                         true);
             }
             applyJob.drain(0);
@@ -214,42 +217,13 @@ public final class QuestDbSampleStore implements SampleStore {
     @Override
     public List<Sample> latest(Vin vin) {
         ensureOpen();
-        List<Sample> latest = new ArrayList<>();
-        reader.forEach(
-                "SELECT path, ts, seq, kind, num, txt FROM " + TABLE + " WHERE vin = $1 LATEST ON ts PARTITION BY path",
-                List.of(vin.value()),
-                row -> latest.add(sample(vin, row, 0)));
-        latest.sort(java.util.Comparator.comparing(Sample::path));
-        return List.copyOf(latest);
+        return queries.latest(vin);
     }
 
     @Override
     public Map<Vin, List<Sample>> latestAll() {
         ensureOpen();
-        Map<Vin, List<Sample>> byCar = new TreeMap<>();
-        reader.forEach(
-                "SELECT path, ts, seq, kind, num, txt, vin FROM " + TABLE + " LATEST ON ts PARTITION BY vin, path",
-                List.of(),
-                row -> {
-                    Vin vin = Vin.of(row.getSymA(6).toString());
-                    return byCar.computeIfAbsent(vin, v -> new ArrayList<>()).add(sample(vin, row, 0));
-                });
-        byCar.replaceAll((vin, samples) -> samples.stream()
-                .sorted(java.util.Comparator.comparing(Sample::path))
-                .toList());
-        return byCar;
-    }
-
-    private Sample sample(Vin vin, Record row, int first) {
-        long tsMs = Math.floorDiv(row.getTimestamp(first + 1), 1000L);
-        CharSequence text =
-                row.getVarcharA(first + 5) == null ? null : Utf8s.stringFromUtf8Bytes(row.getVarcharA(first + 5));
-        return new Sample(
-                vin,
-                tsMs,
-                row.getLong(first + 2),
-                row.getSymA(first).toString(),
-                columns.value(row.getByte(first + 3), row.getDouble(first + 4), text));
+        return queries.latestAll();
     }
 
     @Override

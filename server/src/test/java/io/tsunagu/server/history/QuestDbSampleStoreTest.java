@@ -3,6 +3,10 @@ package io.tsunagu.server.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.questdb.cairo.CairoEngine;
+import io.questdb.cairo.DefaultCairoConfiguration;
+import io.questdb.cairo.TableWriter;
+import io.questdb.cairo.wal.WalWriter;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.telemetry.SignalValue;
@@ -131,6 +135,30 @@ class QuestDbSampleStoreTest {
         assertThat(store.query(HistoryQuery.raw(CAR, List.of(), T0, T0 + 2 * DAY_MS, 100))
                         .points())
                 .containsExactly(point(SPEED, T0, 42), point(SPEED, T0 + DAY_MS, 43));
+    }
+
+    @Test
+    void appliesWalCommittedButNotAppliedBeforeACrashWhenReopened() {
+        store.appendDurably(List.of(num(CAR, T0, SPEED, 1)));
+        store.close();
+        // A commit that reached the write-ahead log, after which the process died before applying it to the table.
+        try (CairoEngine engine = new CairoEngine(new DefaultCairoConfiguration(dir.toString()));
+                WalWriter wal = engine.getWalWriter(engine.verifyTableName("samples"))) {
+            TableWriter.Row row = wal.newRow((T0 + 1) * 1000);
+            row.putSym(1, CAR.value());
+            row.putSym(2, SPEED);
+            row.putLong(3, 7);
+            row.putByte(4, (byte) 0);
+            row.putDouble(5, 2);
+            row.append();
+            wal.commit();
+        }
+
+        store = QuestDbSampleStore.open(dir);
+
+        assertThat(store.query(HistoryQuery.raw(CAR, List.of(), T0, T0 + 10, 100))
+                        .points())
+                .containsExactly(point(SPEED, T0, 1), point(SPEED, T0 + 1, 2));
     }
 
     @Test

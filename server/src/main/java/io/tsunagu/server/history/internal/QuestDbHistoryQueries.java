@@ -2,6 +2,8 @@ package io.tsunagu.server.history.internal;
 
 import io.questdb.cairo.sql.Record;
 import io.questdb.std.str.Utf8s;
+import io.tsunagu.protocol.Vin;
+import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.telemetry.SignalValue;
 import io.tsunagu.server.history.Aggregate;
 import io.tsunagu.server.history.HistoryPage;
@@ -9,12 +11,15 @@ import io.tsunagu.server.history.HistoryPoint;
 import io.tsunagu.server.history.HistoryQuery;
 import io.tsunagu.server.history.InvalidQueryException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * Answers {@link HistoryQuery} pages with QuestDB SQL on the samples table. Raw pages stream rows in time order;
+ * Answers {@link HistoryQuery} pages and latest-value lookups with QuestDB SQL on the samples table. Raw pages stream rows in time order;
  * downsampled pages use {@code SAMPLE BY <step>T ALIGN TO CALENDAR}, whose buckets for a millisecond step start at
  * multiples of the step since the epoch (so hourly buckets start on the hour, daily ones at midnight UTC). A cursor
  * narrows the time range to its own time, and {@link PageBuilder} skips the few points at that time already returned.
@@ -53,6 +58,36 @@ public final class QuestDbHistoryQueries {
                             new HistoryPoint(path(row), millis(row), new SignalValue.Num(row.getDouble(2))), 0));
         }
         return page.finish();
+    }
+
+    /** The newest sample per path of one car, ordered by path. */
+    public List<Sample> latest(Vin vin) {
+        List<Sample> latest = new ArrayList<>();
+        reader.forEach(
+                "SELECT ts, path, seq, kind, num, txt FROM " + table + " WHERE vin = $1 LATEST ON ts PARTITION BY path",
+                List.of(vin.value()),
+                row -> latest.add(sample(vin, row)));
+        latest.sort(Comparator.comparing(Sample::path));
+        return List.copyOf(latest);
+    }
+
+    /** {@link #latest(Vin)} for every car, ordered by VIN. */
+    public Map<Vin, List<Sample>> latestAll() {
+        Map<Vin, List<Sample>> byCar = new TreeMap<>();
+        reader.forEach(
+                "SELECT ts, path, seq, kind, num, txt, vin FROM " + table + " LATEST ON ts PARTITION BY vin, path",
+                List.of(),
+                row -> {
+                    Vin vin = Vin.of(row.getSymA(6).toString());
+                    return byCar.computeIfAbsent(vin, v -> new ArrayList<>()).add(sample(vin, row));
+                });
+        byCar.replaceAll((vin, samples) ->
+                samples.stream().sorted(Comparator.comparing(Sample::path)).toList());
+        return byCar;
+    }
+
+    private Sample sample(Vin vin, Record row) {
+        return new Sample(vin, millis(row), row.getLong(2), path(row), value(row, 3));
     }
 
     private String rawSql(HistoryQuery query) {
