@@ -1,0 +1,285 @@
+package io.tsunagu.server.history;
+
+import io.questdb.cairo.CairoConfiguration;
+import io.questdb.cairo.CairoEngine;
+import io.questdb.cairo.CommitMode;
+import io.questdb.cairo.DefaultCairoConfiguration;
+import io.questdb.cairo.O3PartitionPurgeJob;
+import io.questdb.cairo.TableToken;
+import io.questdb.cairo.TableWriter;
+import io.questdb.cairo.security.AllowAllSecurityContext;
+import io.questdb.cairo.wal.ApplyWal2TableJob;
+import io.questdb.cairo.wal.CheckWalTransactionsJob;
+import io.questdb.cairo.wal.WalPurgeJob;
+import io.questdb.cairo.wal.WalWriter;
+import io.questdb.griffin.SqlException;
+import io.questdb.griffin.SqlExecutionContextImpl;
+import io.questdb.std.str.Utf8String;
+import io.tsunagu.protocol.TsunaguException;
+import io.tsunagu.protocol.Vin;
+import io.tsunagu.protocol.telemetry.Sample;
+import io.tsunagu.server.history.internal.QuestDbHistoryQueries;
+import io.tsunagu.server.history.internal.QuestDbReader;
+import io.tsunagu.server.history.internal.QuestDbReader.Micros;
+import io.tsunagu.server.history.internal.ValueColumns;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SampleStore} on embedded QuestDB: one table {@code samples}, partitioned by UTC day, columnar and compressed
+ * by type; {@code SAMPLE BY} downsamples, {@code LATEST ON} finds latest values, dropping a day partition is retention.
+ *
+ * <p><b>Why a WAL table.</b> Duplicates (a car re-sending a batch after a lost PUBACK, possibly after a server restart)
+ * must be stored once. QuestDB deduplicates only WAL tables ({@code DEDUP UPSERT KEYS(ts, vin, path, seq)}; a non-WAL
+ * table rejects the clause). The engine then deduplicates within a batch, across batches and across restarts, over the
+ * whole table and for out-of-order data, which our own check on a non-WAL {@code TableWriter} would have to re-implement
+ * with an index or a look-back window. The price is a second write (WAL, then table) per commit.
+ *
+ * <p><b>Read-your-writes.</b> A WAL commit is invisible until QuestDB applies it to the table, which a server runs on a
+ * background job. Here the writer thread applies it itself before {@link #appendDurably} returns, so every completed
+ * append is visible to every later read, and there is no apply lag to wait for. At open, WAL transactions committed
+ * before a crash but not yet applied are applied.
+ *
+ * <p><b>Durability.</b> The engine runs with {@code cairo.commit.mode=sync}: the WAL segment and the sequencer's
+ * transaction log are fsynced on commit, so a returned append survives a power loss.
+ *
+ * <p>Threading: {@link #appendDurably} and {@link #retain} serialize on one lock (call appends from one thread); reads
+ * are thread-safe and run concurrently with writes.
+ */
+public final class QuestDbSampleStore implements SampleStore {
+    private static final Logger LOG = LoggerFactory.getLogger(QuestDbSampleStore.class);
+    private static final String TABLE = "samples";
+    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
+            + " (ts TIMESTAMP, vin SYMBOL CAPACITY 4096 CACHE INDEX, path SYMBOL CAPACITY 2048 CACHE,"
+            + " seq LONG, kind BYTE, num DOUBLE, txt VARCHAR)"
+            + " TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, vin, path, seq)";
+    private static final int VIN = 1;
+    private static final int PATH = 2;
+    private static final int SEQ = 3;
+    private static final int KIND = 4;
+    private static final int NUM = 5;
+    private static final int TXT = 6;
+    private static final int MAX_APPLY_ROUNDS = 1000;
+
+    private final CairoEngine engine;
+    private final TableToken table;
+    private final ApplyWal2TableJob applyJob;
+    private final WalPurgeJob walPurgeJob;
+    private final O3PartitionPurgeJob partitionPurgeJob;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ValueColumns columns = new ValueColumns();
+    private final QuestDbReader reader;
+    private final QuestDbHistoryQueries queries;
+    private volatile boolean closed;
+
+    private QuestDbSampleStore(CairoEngine engine, TableToken table) {
+        this.engine = engine;
+        this.table = table;
+        this.applyJob = new ApplyWal2TableJob(engine, 0);
+        this.walPurgeJob = new WalPurgeJob(engine);
+        this.partitionPurgeJob = new O3PartitionPurgeJob(engine, 1);
+        this.reader = new QuestDbReader(engine);
+        this.queries = new QuestDbHistoryQueries(TABLE, reader, columns);
+    }
+
+    /** Opens (creating if needed) the store in {@code dir}; a directory is owned by one open store at a time. */
+    public static QuestDbSampleStore open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create history directory " + dir, e);
+        }
+        CairoEngine engine = new CairoEngine(syncCommitConfiguration(dir));
+        try {
+            execute(engine, CREATE_TABLE);
+            QuestDbSampleStore store = new QuestDbSampleStore(engine, engine.verifyTableName(TABLE));
+            store.recoverUnappliedWal();
+            LOG.info("history store open at {}", dir);
+            return store;
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    private static CairoConfiguration syncCommitConfiguration(Path dir) {
+        return new DefaultCairoConfiguration(dir.toAbsolutePath().toString()) {
+            @Override
+            public int getCommitMode() {
+                return CommitMode.SYNC;
+            }
+        };
+    }
+
+    @Override
+    public void appendDurably(List<Sample> samples) {
+        ensureOpen();
+        if (samples.isEmpty()) {
+            return;
+        }
+        samples.forEach(QuestDbSampleStore::checkStorable);
+        writeLock.lock();
+        try {
+            writeWal(samples);
+            applyWal();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void writeWal(List<Sample> samples) {
+        try (WalWriter writer = engine.getWalWriter(table)) {
+            try {
+                for (Sample sample : samples) {
+                    TableWriter.Row row =
+                            writer.newRow(Micros.ofMillis(sample.tsMs()).value());
+                    row.putSym(VIN, sample.vin().value());
+                    row.putSym(PATH, sample.path());
+                    row.putLong(SEQ, sample.seq());
+                    row.putByte(KIND, columns.kind(sample.value()));
+                    row.putDouble(NUM, columns.number(sample.value()));
+                    String text = columns.text(sample.value());
+                    if (text != null) {
+                        row.putVarchar(TXT, new Utf8String(text));
+                    }
+                    row.append();
+                }
+                writer.commit();
+            } catch (RuntimeException e) {
+                writer.rollback();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            throw new TsunaguException("history_write_failed", "history append failed: " + e.getMessage(), true, e);
+        }
+    }
+
+    /** Applies committed WAL transactions to the table so reads see them, and purges what is no longer needed. */
+    private void applyWal() {
+        long target = engine.getTableSequencerAPI().lastTxn(table);
+        for (int round = 0; appliedTxn() < target; round++) {
+            if (engine.getTableSequencerAPI().isSuspended(table)) {
+                throw new TsunaguException(
+                        "history_unavailable",
+                        "history table is suspended: "
+                                + engine.getTableSequencerAPI()
+                                        .getTxnTracker(table)
+                                        .getErrorMessage(),
+                        true);
+            }
+            if (round >= MAX_APPLY_ROUNDS) {
+                throw new TsunaguException(
+                        "history_unavailable",
+                        "history table applied its write-ahead log only up to transaction " + appliedTxn() + " of "
+                                + target,
+                        true);
+            }
+            applyJob.drain(0);
+        }
+        partitionPurgeJob.drain(0);
+        walPurgeJob.run(0);
+    }
+
+    private long appliedTxn() {
+        return engine.getTableSequencerAPI().getTxnTracker(table).getWriterTxn();
+    }
+
+    private void recoverUnappliedWal() {
+        new CheckWalTransactionsJob(engine).run(0);
+        applyWal();
+    }
+
+    private static void checkStorable(Sample sample) {
+        if (sample.tsMs() < 0 || sample.tsMs() > HistoryQuery.MAX_TS_MS) {
+            throw new TsunaguException(
+                    "invalid_sample",
+                    "sample time " + sample.tsMs() + " ms of " + sample.path() + " is outside 1970..9999",
+                    false);
+        }
+    }
+
+    @Override
+    public HistoryPage query(HistoryQuery query) {
+        ensureOpen();
+        return queries.page(query);
+    }
+
+    @Override
+    public List<Sample> latest(Vin vin) {
+        ensureOpen();
+        return queries.latest(vin);
+    }
+
+    @Override
+    public Map<Vin, List<Sample>> latestAll() {
+        ensureOpen();
+        return queries.latestAll();
+    }
+
+    @Override
+    public long retain(Duration retention, Instant now) {
+        ensureOpen();
+        if (retention.isNegative() || retention.isZero()) {
+            throw new TsunaguException("invalid_retention", "retention must be positive, got " + retention, false);
+        }
+        Instant cutoff = now.minus(retention).truncatedTo(ChronoUnit.DAYS);
+        long cutoffMicros = Micros.ofMillis(Math.max(0, cutoff.toEpochMilli())).value();
+        writeLock.lock();
+        try {
+            long days = reader.singleLong(
+                    "SELECT count() FROM table_partitions('" + TABLE + "') WHERE maxTimestamp < " + cutoffMicros,
+                    List.of());
+            if (days > 0) {
+                execute(engine, "ALTER TABLE " + TABLE + " DROP PARTITION WHERE ts < " + cutoffMicros);
+                applyWal();
+                LOG.info("history retention dropped {} day(s) before {}", days, cutoff);
+            }
+            return days;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            applyJob.close();
+            walPurgeJob.close();
+            partitionPurgeJob.close();
+            engine.close();
+            LOG.info("history store closed");
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new TsunaguException("history_closed", "history store is closed", false);
+        }
+    }
+
+    private static void execute(CairoEngine engine, String sql) {
+        try (SqlExecutionContextImpl context = new SqlExecutionContextImpl(engine, 1)) {
+            context.with(AllowAllSecurityContext.INSTANCE, null);
+            engine.execute(sql, context);
+        } catch (SqlException e) {
+            throw new TsunaguException("history_write_failed", "history statement failed: " + e.getMessage(), false, e);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.tsunagu.server.history.internal;
+
+import io.questdb.cairo.sql.Record;
+import io.questdb.std.str.Utf8s;
+import io.tsunagu.protocol.Vin;
+import io.tsunagu.protocol.telemetry.Sample;
+import io.tsunagu.protocol.telemetry.SignalValue;
+import io.tsunagu.server.history.Aggregate;
+import io.tsunagu.server.history.HistoryPage;
+import io.tsunagu.server.history.HistoryPoint;
+import io.tsunagu.server.history.HistoryQuery;
+import io.tsunagu.server.history.InvalidQueryException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Answers {@link HistoryQuery} pages and latest-value lookups with QuestDB SQL on the samples table. Raw pages stream rows in time order;
+ * downsampled pages use {@code SAMPLE BY <step>T ALIGN TO CALENDAR}, whose buckets for a millisecond step start at
+ * multiples of the step since the epoch (so hourly buckets start on the hour, daily ones at midnight UTC). A cursor
+ * narrows the time range to its own time, and {@link PageBuilder} skips the few points at that time already returned.
+ * Thread-safe.
+ */
+public final class QuestDbHistoryQueries {
+    private final String table;
+    private final QuestDbReader reader;
+    private final ValueColumns columns;
+
+    public QuestDbHistoryQueries(String table, QuestDbReader reader, ValueColumns columns) {
+        this.table = table;
+        this.reader = reader;
+        this.columns = columns;
+    }
+
+    /** One page of {@code query}. */
+    public HistoryPage page(HistoryQuery query) {
+        Optional<PageCursor> after = query.cursor().map(PageCursor::decode);
+        long fromMs = Math.max(query.fromMs(), after.map(PageCursor::tsMs).orElse(query.fromMs()));
+        List<Object> binds = binds(query, fromMs);
+        PageBuilder page = new PageBuilder(query.limit(), after);
+        if (query.stepMs().isEmpty()) {
+            reader.forEach(rawSql(query), binds, row -> page.offer(rawPoint(row), row.getLong(2)));
+        } else if (query.aggregate() == Aggregate.LAST) {
+            reader.forEach(downsampledSql(query, "last(kind) k, last(num) n, last(txt) t", ""), binds, row -> {
+                return page.offer(new HistoryPoint(path(row), millis(row), lastValue(row)), 0);
+            });
+        } else {
+            rejectNonNumericPaths(query, binds);
+            String aggregate = query.aggregate().name().toLowerCase(Locale.ROOT) + "(num) v";
+            reader.forEach(
+                    downsampledSql(query, aggregate, " AND kind <= " + ValueColumns.LAST_NUMERIC),
+                    binds,
+                    row -> page.offer(
+                            new HistoryPoint(path(row), millis(row), new SignalValue.Num(row.getDouble(2))), 0));
+        }
+        return page.finish();
+    }
+
+    /** The newest sample per path of one car, ordered by path. */
+    public List<Sample> latest(Vin vin) {
+        List<Sample> latest = new ArrayList<>();
+        reader.forEach(
+                "SELECT ts, path, seq, kind, num, txt FROM " + table + " WHERE vin = $1 LATEST ON ts PARTITION BY path",
+                List.of(vin.value()),
+                row -> latest.add(sample(vin, row)));
+        latest.sort(Comparator.comparing(Sample::path));
+        return List.copyOf(latest);
+    }
+
+    /** {@link #latest(Vin)} for every car, ordered by VIN. */
+    public Map<Vin, List<Sample>> latestAll() {
+        Map<Vin, List<Sample>> byCar = new TreeMap<>();
+        reader.forEach(
+                "SELECT ts, path, seq, kind, num, txt, vin FROM " + table + " LATEST ON ts PARTITION BY vin, path",
+                List.of(),
+                row -> {
+                    Vin vin = Vin.of(row.getSymA(6).toString());
+                    return byCar.computeIfAbsent(vin, v -> new ArrayList<>()).add(sample(vin, row));
+                });
+        byCar.replaceAll((vin, samples) ->
+                samples.stream().sorted(Comparator.comparing(Sample::path)).toList());
+        return byCar;
+    }
+
+    private Sample sample(Vin vin, Record row) {
+        return new Sample(vin, millis(row), row.getLong(2), path(row), value(row, 3));
+    }
+
+    private String rawSql(HistoryQuery query) {
+        return "SELECT ts, path, seq, kind, num, txt FROM " + table + where(query) + " ORDER BY ts";
+    }
+
+    private String downsampledSql(HistoryQuery query, String aggregates, String extraFilter) {
+        return "SELECT ts, path, " + aggregates + " FROM " + table + where(query) + extraFilter + " SAMPLE BY "
+                + query.stepMs().orElseThrow() + "T ALIGN TO CALENDAR ORDER BY ts";
+    }
+
+    /** Numeric aggregates over explicitly named text or list signals are a caller error, not an empty answer. */
+    private void rejectNonNumericPaths(HistoryQuery query, List<Object> binds) {
+        if (query.paths().isEmpty()) {
+            return;
+        }
+        List<String> offending = new ArrayList<>();
+        reader.forEach(
+                "SELECT DISTINCT path FROM " + table + where(query) + " AND kind > " + ValueColumns.LAST_NUMERIC,
+                binds,
+                row -> offending.add(row.getSymA(0).toString()));
+        if (!offending.isEmpty()) {
+            throw new InvalidQueryException("aggregate " + query.aggregate() + " needs numeric signals, but "
+                    + String.join(", ", offending.stream().sorted().toList())
+                    + " hold text or list values; use LAST or leave them out");
+        }
+    }
+
+    /** {@code $1} vin, {@code $2}/{@code $3} the time range, {@code $4...} the paths. */
+    private static String where(HistoryQuery query) {
+        StringBuilder sql = new StringBuilder(" WHERE vin = $1 AND ts >= $2 AND ts < $3");
+        if (!query.paths().isEmpty()) {
+            sql.append(" AND path IN (");
+            for (int i = 0; i < query.paths().size(); i++) {
+                sql.append(i == 0 ? "$" : ", $").append(i + 4);
+            }
+            sql.append(')');
+        }
+        return sql.toString();
+    }
+
+    private static List<Object> binds(HistoryQuery query, long fromMs) {
+        List<Object> binds = new ArrayList<>();
+        binds.add(query.vin().value());
+        binds.add(QuestDbReader.Micros.ofMillis(fromMs));
+        binds.add(QuestDbReader.Micros.ofMillis(query.toMs()));
+        binds.addAll(query.paths());
+        return binds;
+    }
+
+    private HistoryPoint rawPoint(Record row) {
+        return new HistoryPoint(path(row), millis(row), value(row, 3));
+    }
+
+    private SignalValue lastValue(Record row) {
+        return value(row, 2);
+    }
+
+    /** The value from the kind, num and txt columns starting at {@code kindColumn}. */
+    private SignalValue value(Record row, int kindColumn) {
+        var text = row.getVarcharA(kindColumn + 2);
+        return columns.value(
+                row.getByte(kindColumn),
+                row.getDouble(kindColumn + 1),
+                text == null ? null : Utf8s.stringFromUtf8Bytes(text));
+    }
+
+    private static String path(Record row) {
+        return row.getSymA(1).toString();
+    }
+
+    private static long millis(Record row) {
+        return Math.floorDiv(row.getTimestamp(0), 1000L);
+    }
+}
