@@ -1,0 +1,49 @@
+package io.tsunagu.app;
+
+import io.tsunagu.server.TsunaguServer;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tsunagu server}: the cloud alone, until interrupted. */
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the Tsunagu cloud: MQTT 5/3.1.1 over mutual TLS for cars, REST API for people.",
+            "Embedded defaults (H2, QuestDB, HiveMQ) keep everything under --data. Stop with Ctrl-C."
+        })
+final class ServerCommand implements Runnable {
+    @CommandLine.Mixin
+    ServerOptions options = new ServerOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** True for commands that keep the JVM alive after {@code execute} returns. */
+    static boolean keepsRunning(String[] args) {
+        return false;
+    }
+
+    @Override
+    public void run() {
+        TsunaguServer server = TsunaguServer.start(options.toConfig());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "tsunagu-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("Tsunagu server running%n");
+        out.printf("  REST API   http://localhost:%d/api/v1   (OpenAPI: /openapi.yaml)%n", server.httpPort());
+        out.printf("  MQTT/TLS   localhost:%d (client certificates required)%n", server.mqttPort());
+        out.printf("  admin token in %s%n", options.dataDir.resolve("admin.token"));
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

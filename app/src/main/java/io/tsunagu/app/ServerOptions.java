@@ -1,0 +1,89 @@
+package io.tsunagu.app;
+
+import io.tsunagu.server.ServerConfig;
+import io.tsunagu.server.ingest.IngestConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Server options shared by {@code server} and {@code demo}; each maps onto one {@link ServerConfig} field. */
+final class ServerOptions {
+    @Option(names = "--data", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Listen address of MQTT and HTTP (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--mqtt-port", defaultValue = "8883", description = "MQTT over TLS port (default: ${DEFAULT-VALUE}).")
+    int mqttPort;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "REST API port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(
+            names = "--tls-hostname",
+            description = "DNS name in the server certificate, repeatable (default: localhost).")
+    List<String> tlsHostnames = new ArrayList<>();
+
+    @Option(
+            names = "--tls-ip",
+            description = "IP address in the server certificate, repeatable (default: 127.0.0.1).")
+    List<String> tlsIps = new ArrayList<>();
+
+    @Option(
+            names = "--max-payload-bytes",
+            defaultValue = "262144",
+            description = "Largest telemetry message accepted, bytes (default: ${DEFAULT-VALUE}).")
+    int maxPayloadBytes;
+
+    @Option(
+            names = "--rate-limit",
+            defaultValue = "50",
+            description = "Telemetry messages per second per car, 0 = unlimited (default: ${DEFAULT-VALUE}).")
+    double rateLimit;
+
+    @Option(
+            names = "--rate-burst",
+            defaultValue = "500",
+            description = "Per-car burst allowance in messages (default: ${DEFAULT-VALUE}).")
+    double rateBurst;
+
+    @Option(
+            names = "--retention-days",
+            defaultValue = "365",
+            description = "Days of history kept (default: ${DEFAULT-VALUE}).")
+    long retentionDays;
+
+    @Option(names = "--catalog-overlay", description = "VSS overlay JSON with extra or changed signals.")
+    Optional<Path> catalogOverlay;
+
+    @Option(names = "--jdbc-url", description = "Metadata database URL, e.g. jdbc:postgresql://host/tsunagu (default: embedded H2).")
+    Optional<String> jdbcUrl;
+
+    @Option(names = "--jdbc-user", defaultValue = "", description = "Metadata database user.")
+    String jdbcUser;
+
+    @Option(names = "--jdbc-password", defaultValue = "${env:TSUNAGU_JDBC_PASSWORD:-}", description = "Metadata database password (env TSUNAGU_JDBC_PASSWORD).")
+    String jdbcPassword;
+
+    ServerConfig toConfig() {
+        ServerConfig defaults = ServerConfig.defaults(dataDir);
+        return new ServerConfig(
+                dataDir,
+                bind,
+                mqttPort,
+                bind,
+                httpPort,
+                tlsHostnames.isEmpty() ? defaults.tlsHostnames() : tlsHostnames,
+                tlsIps.isEmpty() ? defaults.tlsIpAddresses() : tlsIps,
+                new IngestConfig(maxPayloadBytes, rateLimit, rateBurst, IngestConfig.defaults().maxBatchSamples()),
+                Duration.ofDays(retentionDays),
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword);
+    }
+}

@@ -1,0 +1,158 @@
+package io.tsunagu.server;
+
+import io.tsunagu.server.ingest.IngestConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the server can be told, with embedded defaults that need no external service. The command-line
+ * options of {@code tsunagu server} map one to one onto these fields.
+ *
+ * @param dataDir where the metadata database, history, CA keys and broker files live
+ * @param mqttBindAddress address of the MQTT/TLS listener
+ * @param mqttPort MQTT/TLS port (8883)
+ * @param httpHost address of the REST API
+ * @param httpPort REST API port (8080; 0 picks a free port)
+ * @param tlsHostnames DNS names in the server certificate (cars verify the broker's name against these)
+ * @param tlsIpAddresses IP addresses in the server certificate
+ * @param ingest ingest limits
+ * @param retention how long history is kept
+ * @param catalogOverlay optional VSS overlay file with custom signals, in the VSS JSON shape
+ * @param jdbcUrl optional metadata database URL (PostgreSQL in scale-out); default: embedded H2 under dataDir
+ * @param jdbcUser user of {@code jdbcUrl}
+ * @param jdbcPassword password of {@code jdbcUrl}
+ */
+public record ServerConfig(
+        Path dataDir,
+        String mqttBindAddress,
+        int mqttPort,
+        String httpHost,
+        int httpPort,
+        List<String> tlsHostnames,
+        List<String> tlsIpAddresses,
+        IngestConfig ingest,
+        Duration retention,
+        Optional<Path> catalogOverlay,
+        Optional<String> jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword) {
+
+    public ServerConfig {
+        tlsHostnames = List.copyOf(tlsHostnames);
+        tlsIpAddresses = List.copyOf(tlsIpAddresses);
+        if (mqttPort < 0 || mqttPort > 65535) {
+            throw new IllegalArgumentException("mqtt.port must be 0..65535, got " + mqttPort);
+        }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("http.port must be 0..65535, got " + httpPort);
+        }
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("history.retention-days must be > 0, got " + retention.toDays());
+        }
+    }
+
+    /** Embedded defaults under {@code dataDir}. */
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig(
+                dataDir,
+                "0.0.0.0",
+                8883,
+                "0.0.0.0",
+                8080,
+                List.of("localhost"),
+                List.of("127.0.0.1"),
+                IngestConfig.defaults(),
+                Duration.ofDays(365),
+                Optional.empty(),
+                Optional.empty(),
+                "",
+                "");
+    }
+
+    public ServerConfig withPorts(String bindAddress, int mqttPort, int httpPort) {
+        return new ServerConfig(
+                dataDir,
+                bindAddress,
+                mqttPort,
+                bindAddress,
+                httpPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword);
+    }
+
+    public ServerConfig withIngest(IngestConfig ingest) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword);
+    }
+
+    public ServerConfig withRetention(Duration retention) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword);
+    }
+
+    public ServerConfig withCatalogOverlay(Optional<Path> overlay) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                overlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword);
+    }
+
+    public ServerConfig withDatabase(Optional<String> url, String user, String password) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                url,
+                user,
+                password);
+    }
+}

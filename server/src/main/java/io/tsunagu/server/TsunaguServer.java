@@ -1,0 +1,283 @@
+package io.tsunagu.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsunagu.protocol.Vin;
+import io.tsunagu.protocol.telemetry.Sample;
+import io.tsunagu.protocol.vss.SignalCatalog;
+import io.tsunagu.server.api.ApiServer;
+import io.tsunagu.server.api.TelemetryRoutes;
+import io.tsunagu.server.api.UserRoutes;
+import io.tsunagu.server.api.VehicleRoutes;
+import io.tsunagu.server.fleet.ApiUsers;
+import io.tsunagu.server.fleet.CertificateAuthority;
+import io.tsunagu.server.fleet.ServerIdentity;
+import io.tsunagu.server.fleet.VehicleProvisioning;
+import io.tsunagu.server.fleet.VehicleRegistry;
+import io.tsunagu.server.history.QuestDbSampleStore;
+import io.tsunagu.server.history.SampleStore;
+import io.tsunagu.server.ingest.IngestPipeline;
+import io.tsunagu.server.ingest.RateLimiter;
+import io.tsunagu.server.ingest.RejectionLog;
+import io.tsunagu.server.ingest.mqtt.MqttGateway;
+import io.tsunagu.server.ingest.mqtt.MqttGatewayConfig;
+import io.tsunagu.server.metadata.MetadataDatabase;
+import io.tsunagu.server.observe.Metrics;
+import io.tsunagu.server.twin.TwinStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cloud in one process: composes every capability with plain constructors, in dependency order, and closes them
+ * in reverse. Embedded defaults need no external service: H2 metadata, QuestDB history and the HiveMQ broker all keep
+ * their files under the data directory.
+ */
+public final class TsunaguServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TsunaguServer.class);
+
+    private final ServerConfig config;
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final Metrics metrics = new Metrics();
+    private final VehicleRegistry registry;
+    private final VehicleProvisioning provisioning;
+    private final ApiUsers users;
+    private final CertificateAuthority authority;
+    private final SampleStore history;
+    private final TwinStore twins;
+    private final RejectionLog rejections;
+    private final MqttGateway gateway;
+    private final ApiServer api;
+    private final String adminToken;
+
+    private TsunaguServer(ServerConfig config, Clock clock) {
+        try {
+            this.config = config;
+            Path dataDir = createDirectories(config.dataDir());
+            MetadataDatabase database = config.jdbcUrl()
+                    .map(url -> MetadataDatabase.open(url, config.jdbcUser(), config.jdbcPassword()))
+                    .orElseGet(() -> MetadataDatabase.embedded(dataDir));
+            closeables.push(database);
+            this.registry = new VehicleRegistry(database.dataSource(), clock);
+            this.authority = CertificateAuthority.open(createDirectories(dataDir.resolve("ca")), clock);
+            this.provisioning = new VehicleProvisioning(registry, authority);
+            this.users = new ApiUsers(database.dataSource(), clock);
+            this.adminToken = users.ensureAdmin(dataDir.resolve("admin.token"));
+
+            this.history = QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")));
+            closeables.push(history);
+            this.twins = new TwinStore();
+            Map<Vin, List<Sample>> latest = history.latestAll();
+            twins.restore(latest);
+            LOG.info("twin restored for {} vehicles from history", latest.size());
+
+            SignalCatalog catalog = catalog(config);
+            this.rejections = new RejectionLog(metrics, clock);
+            IngestPipeline pipeline = new IngestPipeline(
+                    config.ingest(),
+                    catalog,
+                    history::appendDurably,
+                    this::applyToTwins,
+                    rejections,
+                    metrics,
+                    new RateLimiter(
+                            config.ingest().messagesPerSecondPerCar(),
+                            config.ingest().burstPerCar(),
+                            System::nanoTime));
+            closeables.push(pipeline);
+
+            this.gateway = new MqttGateway(
+                    gatewayConfig(config, dataDir),
+                    registry::certificateTrusted,
+                    pipeline,
+                    twins::connectionChanged,
+                    metrics,
+                    clock);
+            gateway.start();
+            closeables.push(gateway);
+
+            ObjectMapper mapper = new ObjectMapper();
+            this.api = new ApiServer(
+                    config.httpHost(),
+                    config.httpPort(),
+                    mapper,
+                    users,
+                    metrics,
+                    List.of(
+                            new VehicleRoutes(registry, provisioning, gateway::disconnect),
+                            new TelemetryRoutes(registry, twins, history, rejections, clock),
+                            new UserRoutes(users)));
+            api.start();
+            closeables.push(api);
+            scheduleRetention(clock);
+            metrics.gauge("tsunagu_vehicles_registered", "Vehicles in the registry", registry::count);
+            metrics.gauge("tsunagu_twins", "Vehicles with a digital twin", twins::size);
+
+        } catch (RuntimeException e) {
+            closeAll();
+            throw e;
+        }
+    }
+
+    /** Starts a server; returns once MQTT and HTTP accept connections. */
+    public static TsunaguServer start(ServerConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static TsunaguServer start(ServerConfig config, Clock clock) {
+        return new TsunaguServer(config, clock);
+    }
+
+    private void applyToTwins(List<Sample> samples) {
+        Map<Vin, List<Sample>> byCar = new LinkedHashMap<>();
+        for (Sample sample : samples) {
+            byCar.computeIfAbsent(sample.vin(), v -> new ArrayList<>()).add(sample);
+        }
+        byCar.forEach(twins::apply);
+    }
+
+    private static SignalCatalog catalog(ServerConfig config) {
+        SignalCatalog catalog = SignalCatalog.vss6();
+        if (config.catalogOverlay().isPresent()) {
+            catalog = catalog.withOverlay(config.catalogOverlay().get());
+            LOG.info(
+                    "signal catalog: VSS 6.0 + overlay {} ({} signals)",
+                    config.catalogOverlay().get(),
+                    catalog.size());
+        }
+        return catalog;
+    }
+
+    private MqttGatewayConfig gatewayConfig(ServerConfig config, Path dataDir) {
+        Path tls = createDirectories(dataDir.resolve("broker").resolve("tls"));
+        // The stores are rewritten at every start with a fresh random password that lives only in this process
+        // and the broker's generated config (both 0600).
+        char[] password = randomPassword();
+        ServerIdentity identity = authority.serverIdentity(config.tlsHostnames(), config.tlsIpAddresses());
+        Path keyStore = identity.writeKeyStore(tls.resolve("server.p12"), password);
+        Path trustStore = identity.writeTrustStore(tls.resolve("trust.p12"), password);
+        int maxPacket = Math.max(config.ingest().maxPayloadBytes() * 4, 1024 * 1024);
+        return new MqttGatewayConfig(
+                config.mqttBindAddress(),
+                config.mqttPort(),
+                keyStore,
+                trustStore,
+                new String(password),
+                maxPacket,
+                dataDir.resolve("broker"));
+    }
+
+    private void scheduleRetention(Clock clock) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("tsunagu-retention").daemon(true).factory());
+        scheduler.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        long dropped = history.retain(config.retention(), clock.instant());
+                        if (dropped > 0) {
+                            LOG.info(
+                                    "retention: dropped {} day(s) of history older than {} days",
+                                    dropped,
+                                    config.retention().toDays());
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("retention run failed; will retry in an hour", e);
+                    }
+                },
+                1,
+                60,
+                TimeUnit.MINUTES);
+        closeables.push(scheduler::shutdownNow);
+    }
+
+    private static char[] randomPassword() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
+    }
+
+    private static Path createDirectories(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create directory " + dir, e);
+        }
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    public int mqttPort() {
+        return gateway.port();
+    }
+
+    /** The admin's API token (also in {@code <data>/admin.token}, mode 0600). */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public VehicleProvisioning provisioning() {
+        return provisioning;
+    }
+
+    public VehicleRegistry registry() {
+        return registry;
+    }
+
+    public ApiUsers users() {
+        return users;
+    }
+
+    public TwinStore twins() {
+        return twins;
+    }
+
+    public SampleStore history() {
+        return history;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public CertificateAuthority authority() {
+        return authority;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Stops accepting, flushes what is queued, closes storage. */
+    @Override
+    public void close() {
+        closeAll();
+        LOG.info("Tsunagu server stopped");
+    }
+
+    private void closeAll() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable closeable = closeables.pop();
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}", closeable, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.tsunagu.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.tsunagu.protocol.TsunaguException;
+import io.tsunagu.server.fleet.ApiUsers;
+import io.tsunagu.server.fleet.Principal;
+import io.tsunagu.server.observe.Metrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: authentication, error mapping, and the routes of each capability. Handlers run on virtual threads
+ * (Helidon SE 4), so they may block on storage.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    static final String JSON = "application/json";
+
+    /** A group of routes of one capability. */
+    public interface Routes {
+        void register(HttpRouting.Builder routing, ApiServer api);
+    }
+
+    private final ObjectMapper mapper;
+    private final ApiUsers users;
+    private final Metrics metrics;
+    private final LongAdder clientErrors;
+    private final LongAdder serverErrors;
+    private final WebServer server;
+    private final String host;
+    private final byte[] openApi;
+
+    public ApiServer(String host, int port, ObjectMapper mapper, ApiUsers users, Metrics metrics, List<Routes> routes) {
+        this.mapper = mapper;
+        this.host = host;
+        this.users = users;
+        this.metrics = metrics;
+        this.clientErrors = metrics.counter("tsunagu_api_client_errors_total", "API requests answered with 4xx");
+        this.serverErrors = metrics.counter("tsunagu_api_server_errors_total", "API requests answered with 5xx");
+        this.openApi = resource("openapi.yaml");
+        HttpRouting.Builder routing = HttpRouting.builder();
+        routing.get(
+                "/openapi.yaml",
+                (req, res) ->
+                        res.header(HeaderNames.CONTENT_TYPE, "application/yaml").send(openApi));
+        routing.get(
+                "/metrics",
+                (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4")
+                        .send(metrics.render()));
+        routing.get(
+                "/health",
+                (req, res) -> sendJson(res, 200, mapper.createObjectNode().put("status", "up")));
+        routes.forEach(r -> r.register(routing, this));
+        routing.error(ApiException.class, (req, res, e) -> sendError(res, e.status(), e.code(), e.getMessage()));
+        routing.error(TsunaguException.class, (req, res, e) -> sendError(res, statusOf(e), e.code(), e.getMessage()));
+        routing.error(Exception.class, (req, res, e) -> {
+            LOG.error(
+                    "API request {} {} failed",
+                    req.prologue().method(),
+                    req.path().rawPath(),
+                    e);
+            sendError(res, 500, "internal_error", "internal error; see the server log");
+        });
+        routing.any((req, res) -> sendError(
+                res,
+                404,
+                "not_found",
+                "no route " + req.prologue().method() + " " + req.path().rawPath()));
+        this.server = WebServer.builder().host(host).port(port).routing(routing).build();
+    }
+
+    public ApiServer start() {
+        server.start();
+        LOG.info("REST API listening on http://{}:{}/api/v1 (OpenAPI at /openapi.yaml)", host, port());
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The authenticated caller; 401 if the bearer token is missing or unknown. */
+    public Principal principal(ServerRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException(401, "unauthenticated", "missing 'Authorization: Bearer <token>' header");
+        }
+        return users.authenticate(header.get().substring(7).trim())
+                .orElseThrow(() -> new ApiException(401, "unauthenticated", "unknown or revoked API token"));
+    }
+
+    /** Parses a JSON request body into an object node; 400 with the parser's position if it is not JSON. */
+    public ObjectNode body(ServerRequest req) {
+        try (InputStream in = req.content().inputStream()) {
+            var node = mapper.readTree(in);
+            if (node == null || !node.isObject()) {
+                throw ApiException.badRequest("invalid_body", "request body must be a JSON object");
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_json", "request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public void sendJson(ServerResponse res, int status, Object body) {
+        try {
+            res.status(Status.create(status))
+                    .header(HeaderNames.CONTENT_TYPE, JSON)
+                    .send(mapper.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON response", e);
+        }
+    }
+
+    private void sendError(ServerResponse res, int status, String code, String message) {
+        (status >= 500 ? serverErrors : clientErrors).increment();
+        ObjectNode body = mapper.createObjectNode().put("code", code).put("message", message);
+        if (status == 401) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        sendJson(res, status, body);
+    }
+
+    private static int statusOf(TsunaguException e) {
+        String code = e.code();
+        if (code.endsWith("_not_found")) {
+            return 404;
+        }
+        if (code.endsWith("_exists") || code.endsWith("_revoked")) {
+            return 409;
+        }
+        return e.retriable() ? 503 : 400;
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = ApiServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,94 @@
+package io.tsunagu.server.testing;
+
+import io.tsunagu.protocol.Vin;
+import io.tsunagu.server.ServerConfig;
+import io.tsunagu.server.TsunaguServer;
+import io.tsunagu.server.fleet.IssuedCredentials;
+import io.tsunagu.server.ingest.IngestConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real Tsunagu server for tests: embedded H2, QuestDB and HiveMQ in a temp directory, MQTT/TLS and HTTP on free
+ * loopback ports. {@link #restart()} stops and starts it on the same data and ports.
+ */
+public final class TestServer implements AutoCloseable {
+    private final ServerConfig config;
+    private TsunaguServer server;
+
+    private TestServer(ServerConfig config) {
+        this.config = config;
+        this.server = TsunaguServer.start(config);
+    }
+
+    public static TestServer start(Path dataDir) {
+        return start(dataDir, c -> c);
+    }
+
+    /** Starts with defaults on free loopback ports, adjusted by {@code customize}. */
+    public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
+        ServerConfig config = ServerConfig.defaults(dataDir)
+                .withPorts("127.0.0.1", freePort(), freePort())
+                .withIngest(new IngestConfig(64 * 1024, 0, 0, 200_000));
+        return new TestServer(customize.apply(config));
+    }
+
+    public TsunaguServer server() {
+        return server;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public int mqttPort() {
+        return server.mqttPort();
+    }
+
+    public int httpPort() {
+        return server.httpPort();
+    }
+
+    public String adminToken() {
+        return server.adminToken();
+    }
+
+    /** Registers a car owned by {@code owner} and returns its credentials. */
+    public IssuedCredentials register(Vin vin, String owner) {
+        return server.provisioning()
+                .register(vin, "Test EV", owner, Set.of("test"))
+                .credentials();
+    }
+
+    public ApiCalls api(String token) {
+        return new ApiCalls(httpPort(), token);
+    }
+
+    public ApiCalls adminApi() {
+        return api(adminToken());
+    }
+
+    /** Stops and starts again on the same data directory and ports (a clean restart). */
+    public void restart() {
+        server.close();
+        server = TsunaguServer.start(config);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
