@@ -1,0 +1,238 @@
+package io.tsunagu.agent;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import io.tsunagu.agent.buffer.DiskBuffer;
+import io.tsunagu.protocol.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-car agent: records telemetry frames into the durable offline buffer and streams them to the cloud over MQTT 5
+ * with mutual TLS, in sequence order, deleting a frame only once the broker acknowledged it.
+ *
+ * <p>Connection: client identifier = VIN, clean start off with a session expiry, a retained QoS 1 will {@code offline}
+ * on {@code vehicles/{vin}/status} and a retained {@code online} after every connect. After a connection loss (or a
+ * failed first connect) it reconnects by itself with {@link ReconnectBackoff} (exponential, full jitter).
+ *
+ * <p>Delivery: frames are at-least-once. A frame leaves the buffer on a PUBACK with a success reason code; on an error
+ * reason code it is dropped, logged and counted as rejected (the broker would refuse it forever); if the publish fails
+ * (connection lost, session expired) it stays buffered and is sent again, possibly twice, which the cloud's (VIN, seq)
+ * de-duplication absorbs.
+ *
+ * <p>Threading: {@link #record} may be called from any thread. The send loop runs on the configured executor (one
+ * task at a time per agent); MQTT callbacks run on the client's threads and only schedule it.
+ */
+public final class VehicleAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VehicleAgent.class);
+    private static final long CLOSE_TIMEOUT_MS = 5_000;
+
+    private final AgentConfig config;
+    private final DiskBuffer buffer;
+    private final Mqtt5AsyncClient client;
+    private final TelemetryPump pump;
+    private final @Nullable ExecutorService ownedExecutor;
+    private final Random jitter;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile boolean connected;
+    private volatile boolean closed;
+    private volatile boolean everConnected;
+    private final AtomicLong recorded = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+
+    /** Opens the offline buffer; frames can be recorded before {@link #start()}. */
+    public VehicleAgent(AgentConfig config) {
+        this.config = config;
+        this.buffer = DiskBuffer.open(
+                config.bufferDir().resolve(config.vin().value() + ".mv.db"),
+                config.maxBufferedFrames(),
+                config.bufferFsync());
+        this.jitter = new Random(config.jitterSeed());
+        this.ownedExecutor = config.executor().isPresent()
+                ? null
+                : Executors.newSingleThreadExecutor(Thread.ofPlatform()
+                        .name("agent-" + config.vin().value())
+                        .daemon(true)
+                        .factory());
+        this.client = buildClient();
+        this.pump = new TelemetryPump(
+                config, buffer, client, config.executor().orElse(ownedExecutor), () -> connected && !closed);
+        client.publishes(
+                MqttGlobalPublishFilter.SUBSCRIBED,
+                publish -> config.commandHandler().accept(publish.getPayloadAsBytes()));
+    }
+
+    private Mqtt5AsyncClient buildClient() {
+        return Mqtt5Client.builder()
+                .identifier(config.vin().value())
+                .serverHost(config.host())
+                .serverPort(config.port())
+                .sslConfig()
+                .keyManagerFactory(PemTls.keyManagers(config.credentials()))
+                .trustManagerFactory(PemTls.trustManagers(config.credentials()))
+                .applySslConfig()
+                .addConnectedListener(this::onConnected)
+                .addDisconnectedListener(this::onDisconnected)
+                .buildAsync();
+    }
+
+    /**
+     * Starts connecting in the background and returns at once: a car may start without network. Reconnects on its own
+     * from then on.
+     */
+    public void start() {
+        if (closed) {
+            throw new AgentException("agent_closed", "agent " + config.vin() + " is closed", false);
+        }
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("{}: connecting to {}:{}", config.vin(), config.host(), config.port());
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(config.sessionExpirySeconds())
+                .keepAlive(config.keepAliveSeconds())
+                .willPublish()
+                .topic(Topics.status(config.vin()))
+                .payload(Topics.STATUS_OFFLINE.getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .applyWillPublish()
+                .send()
+                .whenComplete((connAck, error) -> {
+                    if (error != null) {
+                        LOG.warn("{}: first connect failed, will retry: {}", config.vin(), error.toString());
+                    }
+                });
+    }
+
+    /**
+     * Records one frame stamped with the configured clock. See {@link #record(long, Map)}.
+     *
+     * @return the frame's sequence number
+     */
+    public long record(Map<String, Object> signals) {
+        return record(config.clock().millis(), signals);
+    }
+
+    /**
+     * Stores one frame durably in the offline buffer under the next sequence number, then schedules sending. Returns
+     * once the frame is committed to the buffer (and synced, when {@link AgentConfig#bufferFsync()} is on).
+     *
+     * @param tsMs sample time, epoch milliseconds UTC
+     * @param signals VSS path → value (Double, Long, Boolean, String, or a List of String or Number)
+     * @return the frame's sequence number
+     * @throws AgentException if a value has an unsupported type or the agent is closed
+     */
+    public long record(long tsMs, Map<String, Object> signals) {
+        if (closed) {
+            throw new AgentException("agent_closed", "agent " + config.vin() + " is closed", false);
+        }
+        long seq = buffer.append(s -> ProtobufFrames.encodeFrame(tsMs, s, signals));
+        recorded.incrementAndGet();
+        pump.request();
+        return seq;
+    }
+
+    /** Whether the MQTT session is up. */
+    public boolean connected() {
+        return connected;
+    }
+
+    /** A snapshot of the counters. */
+    public AgentStats stats() {
+        return new AgentStats(
+                buffer.size(),
+                recorded.get(),
+                pump.sent(),
+                pump.acked(),
+                pump.rejected(),
+                buffer.droppedFrames(),
+                reconnects.get(),
+                connected);
+    }
+
+    private void onConnected(MqttClientConnectedContext context) {
+        connected = true;
+        if (everConnected) {
+            reconnects.incrementAndGet();
+        }
+        everConnected = true;
+        LOG.info("{}: connected, {} frame(s) buffered", config.vin(), buffer.size());
+        client.publishWith()
+                .topic(Topics.status(config.vin()))
+                .payload(Topics.STATUS_ONLINE.getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .send();
+        client.subscribeWith()
+                .topicFilter(Topics.commands(config.vin()))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
+                .whenComplete((subAck, error) -> {
+                    if (error != null) {
+                        LOG.warn("{}: subscribing to commands failed: {}", config.vin(), error.toString());
+                    }
+                });
+        pump.request();
+    }
+
+    private void onDisconnected(MqttClientDisconnectedContext context) {
+        connected = false;
+        if (closed || context.getSource() == MqttDisconnectSource.USER) {
+            return;
+        }
+        int attempt = context.getReconnector().getAttempts() + 1;
+        long delayMs = config.backoff().delayMs(attempt, jitter);
+        context.getReconnector().reconnect(true).delay(delayMs, TimeUnit.MILLISECONDS);
+        LOG.warn(
+                "{}: disconnected ({}: {}), reconnect attempt {} in {} ms",
+                config.vin(),
+                context.getSource(),
+                context.getCause().toString(),
+                attempt,
+                delayMs);
+    }
+
+    /** Sends {@code offline} as the will (graceful disconnect keeps the status truthful), then closes the buffer. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            client.disconnectWith()
+                    .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+                    .send()
+                    .get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("{}: disconnect on close: {}", config.vin(), e.toString());
+        }
+        connected = false;
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
+        pump.stop();
+        long buffered = buffer.size();
+        buffer.close();
+        LOG.info("{}: closed, {} frame(s) stay buffered", config.vin(), buffered);
+    }
+}

@@ -1,0 +1,138 @@
+package io.tsunagu.sim;
+
+import io.tsunagu.agent.AgentConfig;
+import io.tsunagu.agent.AgentCredentials;
+import io.tsunagu.agent.AgentStats;
+import io.tsunagu.agent.VehicleAgent;
+import io.tsunagu.protocol.Vin;
+import io.tsunagu.sim.model.EvModel;
+import io.tsunagu.sim.model.VehicleProfile;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a fleet of simulated cars in one JVM. Each car is an {@link EvModel} plus a {@link VehicleAgent}; a shared
+ * scheduler ticks every car once per {@link FleetConfig#realPeriodNanos()}, advancing its model by exactly {@link
+ * FleetConfig#effectiveIntervalMs()} of simulated time and recording one frame stamped with the car's simulated time.
+ * Fixed steps keep every car's data a pure function of the seed even when the machine falls behind (the simulation
+ * then runs slower than {@code speed}, it does not skip). Ticks of different cars are staggered over the period.
+ */
+public final class FleetSimulator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
+
+    private final FleetConfig config;
+    private final Provisioner provisioner;
+    private final ScheduledExecutorService scheduler;
+    private final List<Car> cars = new ArrayList<>();
+    private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
+    private final AtomicLong tickErrors = new AtomicLong();
+    private boolean started;
+
+    public FleetSimulator(FleetConfig config, Provisioner provisioner) {
+        this.config = config;
+        this.provisioner = provisioner;
+        this.scheduler = Executors.newScheduledThreadPool(
+                config.threads(),
+                Thread.ofPlatform().name("fleet-", 0).daemon(true).factory());
+    }
+
+    /** The fleet's VINs, in car order (deterministic for the seed). */
+    public List<Vin> vins() {
+        return VinGenerator.generate(config.cars(), config.seed());
+    }
+
+    /** Provisions every car, starts its agent and schedules its ticks. Call once. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("fleet already started");
+        }
+        started = true;
+        List<Vin> vins = vins();
+        long periodNanos = config.realPeriodNanos();
+        for (int i = 0; i < vins.size(); i++) {
+            Car car = startCar(i, vins.get(i));
+            cars.add(car);
+            long staggerNanos = periodNanos * i / vins.size();
+            ticks.add(scheduler.scheduleAtFixedRate(() -> tick(car), staggerNanos, periodNanos, TimeUnit.NANOSECONDS));
+        }
+        LOG.info(
+                "fleet of {} cars started: speed {}x, one frame per {} ms simulated per car",
+                cars.size(),
+                config.speed(),
+                config.effectiveIntervalMs());
+    }
+
+    private Car startCar(int index, Vin vin) {
+        VehicleProfile profile = config.profiles().get(index % config.profiles().size());
+        AgentCredentials credentials = provisioner.provision(vin, profile);
+        EvModel model = new EvModel(profile, config.seed() * 1_000_003L + index, config.simStartEpochMs());
+        AgentConfig agentConfig = AgentConfig.builder(vin, credentials)
+                .host(config.host())
+                .port(config.port())
+                .bufferDir(config.bufferDir())
+                .bufferFsync(config.bufferFsync())
+                .executor(scheduler)
+                .clock(Clock.fixed(Instant.ofEpochMilli(config.simStartEpochMs()), ZoneOffset.UTC))
+                .jitterSeed(config.seed() + index)
+                .build();
+        VehicleAgent agent = new VehicleAgent(agentConfig);
+        agent.start();
+        return new Car(vin, model, agent);
+    }
+
+    private void tick(Car car) {
+        try {
+            synchronized (car) {
+                car.model.step(config.effectiveIntervalMs() / 1_000.0);
+                car.agent.record(car.model.timeMs(), car.model.signals());
+            }
+        } catch (RuntimeException e) {
+            long errors = tickErrors.incrementAndGet();
+            LOG.warn("{}: simulation tick failed ({} failures so far): {}", car.vin, errors, e.toString());
+        }
+    }
+
+    /** Fleet-wide counters now. */
+    public FleetStats stats() {
+        int connected = 0;
+        long recorded = 0;
+        long acked = 0;
+        long rejected = 0;
+        long buffered = 0;
+        for (Car car : cars) {
+            AgentStats s = car.agent.stats();
+            connected += s.connected() ? 1 : 0;
+            recorded += s.recorded();
+            acked += s.acked();
+            rejected += s.rejected();
+            buffered += s.buffered();
+        }
+        return new FleetStats(cars.size(), connected, recorded, acked, rejected, buffered, tickErrors.get());
+    }
+
+    /** Stops the ticks, then closes every agent (frames not yet acknowledged stay in their buffers). */
+    @Override
+    public synchronized void close() {
+        ticks.forEach(t -> t.cancel(false));
+        FleetStats last = stats();
+        for (Car car : cars) {
+            synchronized (car) {
+                car.agent.close();
+            }
+        }
+        scheduler.shutdown();
+        LOG.info("fleet stopped: {}", last);
+    }
+
+    private record Car(Vin vin, EvModel model, VehicleAgent agent) {}
+}
