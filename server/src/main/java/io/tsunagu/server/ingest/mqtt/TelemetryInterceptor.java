@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * stored by the broker. Other topics (status, command results) pass through; the broker's topic permissions already
  * confined the car to its own topics.
  *
- * <p>PUBACK reason codes (MQTT 5): success, also when some values were rejected (the reason string lists them);
+ * <p>PUBACK reason codes (MQTT 5): success, also when some values were rejected (HiveMQ carries reason strings only
+ * on error codes, so those values are reported through the rejection log and the API);
  * {@code 0x99 payload format invalid} when nothing was usable; {@code 0x97 quota exceeded} when rate-limited (re-send
  * later); {@code 0x83 implementation specific error} if the durable write failed (re-send later). MQTT 3.1.1 has no
  * reason codes and a broker must disconnect instead; refused messages from such clients are acknowledged so that a
@@ -70,7 +71,7 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
             return;
         }
         if (outcome.messageRejected().isEmpty() || !mqtt5) {
-            output.preventPublishDelivery(AckReasonCode.SUCCESS, truncate(outcome.detail()));
+            output.preventPublishDelivery(AckReasonCode.SUCCESS);
             return;
         }
         RejectReason reason = outcome.messageRejected().get();

@@ -1,0 +1,127 @@
+package io.tsunagu.server.testing;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import io.tsunagu.protocol.Topics;
+import io.tsunagu.protocol.Vin;
+import io.tsunagu.server.fleet.IssuedCredentials;
+import io.tsunagu.server.fleet.PemKeys;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Optional;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A car made of a plain MQTT 5 client library (HiveMQ client) with the car's certificate: what any third-party
+ * telematics unit would look like to the gateway.
+ */
+public final class TestCar implements AutoCloseable {
+    private final Vin vin;
+    private final Mqtt5BlockingClient client;
+
+    /** The PUBACK a publish got back. */
+    public record Ack(Mqtt5PubAckReasonCode code, Optional<String> reason) {
+        public boolean success() {
+            return !code.isError();
+        }
+    }
+
+    private TestCar(Vin vin, Mqtt5BlockingClient client) {
+        this.vin = vin;
+        this.client = client;
+    }
+
+    /** A client (not yet connected) presenting {@code credentials}, with client id = {@code clientId}. */
+    public static TestCar create(String clientId, Vin vin, IssuedCredentials credentials, int port) {
+        return create(
+                clientId,
+                vin,
+                credentials.certificatePem(),
+                credentials.privateKeyPem(),
+                credentials.caCertificatePem(),
+                port);
+    }
+
+    public static TestCar create(String clientId, Vin vin, String certPem, String keyPem, String caPem, int port) {
+        try {
+            char[] password = "test".toCharArray();
+            KeyStore keyStore = PemKeys.keyStore(certPem, keyPem, caPem, password);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keyStore, password);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(PemKeys.trustStore(caPem));
+            Mqtt5BlockingClient client = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier(clientId)
+                    .serverHost("localhost")
+                    .serverPort(port)
+                    .sslConfig()
+                    .keyManagerFactory(kmf)
+                    .trustManagerFactory(tmf)
+                    .applySslConfig()
+                    .buildBlocking();
+            return new TestCar(vin, client);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Connects as the car itself (client id = VIN). */
+    public static TestCar connect(Vin vin, IssuedCredentials credentials, int port) {
+        TestCar car = create(vin.value(), vin, credentials, port);
+        car.connect();
+        return car;
+    }
+
+    public void connect() {
+        client.connect();
+    }
+
+    public Vin vin() {
+        return vin;
+    }
+
+    public Mqtt5BlockingClient client() {
+        return client;
+    }
+
+    /** Publishes JSON telemetry on the car's own topic with QoS 1 and returns the PUBACK. */
+    public Ack sendJson(String json) {
+        return publish(Topics.telemetry(vin), json.getBytes(StandardCharsets.UTF_8), Topics.CONTENT_TYPE_JSON);
+    }
+
+    /** Publishes {@code payload} to any topic with QoS 1 and returns the PUBACK. */
+    public Ack publish(String topic, byte[] payload, String contentType) {
+        Mqtt5PubAck ack;
+        try {
+            Mqtt5PublishResult result = client.publishWith()
+                    .topic(topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .contentType(contentType)
+                    .payload(payload)
+                    .send();
+            ack = ((Mqtt5PublishResult.Mqtt5Qos1Result) result).getPubAck();
+        } catch (Mqtt5PubAckException e) {
+            ack = e.getMqttMessage();
+        }
+        return new Ack(ack.getReasonCode(), ack.getReasonString().map(Object::toString));
+    }
+
+    public boolean connected() {
+        return client.getState().isConnected();
+    }
+
+    @Override
+    public void close() {
+        if (client.getState().isConnected()) {
+            client.disconnect();
+        }
+    }
+}
