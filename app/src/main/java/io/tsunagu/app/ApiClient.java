@@ -55,7 +55,8 @@ final class ApiClient {
         if (response.statusCode() >= 400) {
             throw new TsunaguException(
                     body.path("code").asText("http_" + response.statusCode()),
-                    "HTTP " + response.statusCode() + ": " + body.path("message").asText(""),
+                    "HTTP " + response.statusCode() + ": "
+                            + body.path("message").asText(""),
                     response.statusCode() >= 500);
         }
         return body;

@@ -30,10 +30,15 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
-        if (code != 0 || !ServerCommand.keepsRunning(args)) {
-            System.exit(code);
+        // Before the first logger exists: HiveMQ's jar carries its own logback.xml, so name ours explicitly.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "tsunagu-logback.xml");
         }
+        // Helidon logs through java.util.logging; route it to SLF4J like everything else.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        // Long-running commands (server, demo, sim) return only when stopped; exiting runs their shutdown hooks.
+        System.exit(commandLine().execute(args));
     }
 
     static CommandLine commandLine() {

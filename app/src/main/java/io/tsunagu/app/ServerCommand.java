@@ -21,19 +21,17 @@ final class ServerCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** True for commands that keep the JVM alive after {@code execute} returns. */
-    static boolean keepsRunning(String[] args) {
-        return false;
-    }
-
     @Override
     public void run() {
         TsunaguServer server = TsunaguServer.start(options.toConfig());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "tsunagu-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "tsunagu-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Tsunagu server running%n");
         out.printf("  REST API   http://localhost:%d/api/v1   (OpenAPI: /openapi.yaml)%n", server.httpPort());

@@ -14,10 +14,16 @@ final class ServerOptions {
     @Option(names = "--data", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Listen address of MQTT and HTTP (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bind",
+            defaultValue = "0.0.0.0",
+            description = "Listen address of MQTT and HTTP (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--mqtt-port", defaultValue = "8883", description = "MQTT over TLS port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mqtt-port",
+            defaultValue = "8883",
+            description = "MQTT over TLS port (default: ${DEFAULT-VALUE}).")
     int mqttPort;
 
     @Option(names = "--http-port", defaultValue = "8080", description = "REST API port (default: ${DEFAULT-VALUE}).")
@@ -28,9 +34,7 @@ final class ServerOptions {
             description = "DNS name in the server certificate, repeatable (default: localhost).")
     List<String> tlsHostnames = new ArrayList<>();
 
-    @Option(
-            names = "--tls-ip",
-            description = "IP address in the server certificate, repeatable (default: 127.0.0.1).")
+    @Option(names = "--tls-ip", description = "IP address in the server certificate, repeatable (default: 127.0.0.1).")
     List<String> tlsIps = new ArrayList<>();
 
     @Option(
@@ -60,13 +64,18 @@ final class ServerOptions {
     @Option(names = "--catalog-overlay", description = "VSS overlay JSON with extra or changed signals.")
     Optional<Path> catalogOverlay;
 
-    @Option(names = "--jdbc-url", description = "Metadata database URL, e.g. jdbc:postgresql://host/tsunagu (default: embedded H2).")
+    @Option(
+            names = "--jdbc-url",
+            description = "Metadata database URL, e.g. jdbc:postgresql://host/tsunagu (default: embedded H2).")
     Optional<String> jdbcUrl;
 
     @Option(names = "--jdbc-user", defaultValue = "", description = "Metadata database user.")
     String jdbcUser;
 
-    @Option(names = "--jdbc-password", defaultValue = "${env:TSUNAGU_JDBC_PASSWORD:-}", description = "Metadata database password (env TSUNAGU_JDBC_PASSWORD).")
+    @Option(
+            names = "--jdbc-password",
+            defaultValue = "${env:TSUNAGU_JDBC_PASSWORD:-}",
+            description = "Metadata database password (env TSUNAGU_JDBC_PASSWORD).")
     String jdbcPassword;
 
     ServerConfig toConfig() {
@@ -79,7 +88,11 @@ final class ServerOptions {
                 httpPort,
                 tlsHostnames.isEmpty() ? defaults.tlsHostnames() : tlsHostnames,
                 tlsIps.isEmpty() ? defaults.tlsIpAddresses() : tlsIps,
-                new IngestConfig(maxPayloadBytes, rateLimit, rateBurst, IngestConfig.defaults().maxBatchSamples()),
+                new IngestConfig(
+                        maxPayloadBytes,
+                        rateLimit,
+                        rateBurst,
+                        IngestConfig.defaults().maxBatchSamples()),
                 Duration.ofDays(retentionDays),
                 catalogOverlay,
                 jdbcUrl,

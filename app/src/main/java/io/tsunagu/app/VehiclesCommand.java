@@ -23,10 +23,7 @@ import picocli.CommandLine.Parameters;
         name = "vehicles",
         mixinStandardHelpOptions = true,
         description = "Register, list and revoke vehicles on a running Tsunagu server.",
-        subcommands = {
-            VehiclesCommand.Register.class,
-            VehiclesCommand.ListVehicles.class,
-            VehiclesCommand.Revoke.class
+        subcommands = {VehiclesCommand.Register.class, VehiclesCommand.ListVehicles.class, VehiclesCommand.Revoke.class
         })
 final class VehiclesCommand implements Runnable {
     @CommandLine.Spec
@@ -69,10 +66,13 @@ final class VehiclesCommand implements Runnable {
         }
     }
 
-    @Command(name = "register", mixinStandardHelpOptions = true, description = {
-        "Register a vehicle and issue its client certificate.",
-        "Writes <out>/<VIN>/cert.pem, key.pem (0600) and ca.pem; the key is shown only this once."
-    })
+    @Command(
+            name = "register",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Register a vehicle and issue its client certificate.",
+                "Writes <out>/<VIN>/cert.pem, key.pem (0600) and ca.pem; the key is shown only this once."
+            })
     static final class Register implements Runnable {
         @CommandLine.Mixin
         Connection connection = new Connection();
@@ -105,8 +105,9 @@ final class VehiclesCommand implements Runnable {
             JsonNode created = connection.client().post("api/v1/vehicles", body);
             Path dir = writeCredentials(out, created);
             PrintWriter w = spec.commandLine().getOut();
-            w.printf("registered %s (%s, owner %s); credentials in %s%n", created.path("vin").asText(), model, owner,
-                    dir);
+            w.printf(
+                    "registered %s (%s, owner %s); credentials in %s%n",
+                    created.path("vin").asText(), model, owner, dir);
             w.flush();
         }
     }
@@ -116,8 +117,10 @@ final class VehiclesCommand implements Runnable {
         Path dir = out.resolve(created.path("vin").asText());
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("cert.pem"), credentials.path("certificatePem").asText());
-            Files.writeString(dir.resolve("ca.pem"), credentials.path("caCertificatePem").asText());
+            Files.writeString(
+                    dir.resolve("cert.pem"), credentials.path("certificatePem").asText());
+            Files.writeString(
+                    dir.resolve("ca.pem"), credentials.path("caCertificatePem").asText());
             Path key = dir.resolve("key.pem");
             Files.deleteIfExists(key);
             Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -141,7 +144,8 @@ final class VehiclesCommand implements Runnable {
 
         @Override
         public void run() {
-            String query = owner.map(o -> "?owner=" + java.net.URLEncoder.encode(o, java.nio.charset.StandardCharsets.UTF_8))
+            String query = owner.map(
+                            o -> "?owner=" + java.net.URLEncoder.encode(o, java.nio.charset.StandardCharsets.UTF_8))
                     .orElse("");
             JsonNode list = connection.client().get("api/v1/vehicles" + query);
             PrintWriter w = spec.commandLine().getOut();
@@ -149,8 +153,12 @@ final class VehiclesCommand implements Runnable {
             for (JsonNode v : list.path("items")) {
                 List<String> tags = new ArrayList<>();
                 v.path("tags").forEach(t -> tags.add(t.asText()));
-                w.printf("%-17s  %-24s  %-16s  %-7s  %s%n", v.path("vin").asText(), v.path("model").asText(),
-                        v.path("owner").asText(), v.path("revoked").asBoolean() ? "revoked" : "active",
+                w.printf(
+                        "%-17s  %-24s  %-16s  %-7s  %s%n",
+                        v.path("vin").asText(),
+                        v.path("model").asText(),
+                        v.path("owner").asText(),
+                        v.path("revoked").asBoolean() ? "revoked" : "active",
                         String.join(",", tags));
             }
             w.printf("%d vehicle(s)%n", list.path("count").asInt());
@@ -158,9 +166,12 @@ final class VehiclesCommand implements Runnable {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = {
-        "Revoke a vehicle's certificates: new connections are refused at once and a live session is closed."
-    })
+    @Command(
+            name = "revoke",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Revoke a vehicle's certificates: new connections are refused at once and a live session is closed."
+            })
     static final class Revoke implements Runnable {
         @CommandLine.Mixin
         Connection connection = new Connection();
@@ -174,8 +185,12 @@ final class VehiclesCommand implements Runnable {
         @Override
         public void run() {
             JsonNode revoked = connection.client().post("api/v1/vehicles/" + vin + "/revoke", Map.of());
-            spec.commandLine().getOut().printf("revoked %s at %s%n", revoked.path("vin").asText(),
-                    revoked.path("revokedAt").asText());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "revoked %s at %s%n",
+                            revoked.path("vin").asText(),
+                            revoked.path("revokedAt").asText());
             spec.commandLine().getOut().flush();
         }
     }

@@ -43,6 +43,7 @@ public final class VehicleRoutes implements ApiServer.Routes {
         routing.get("/api/v1/vehicles", this::list);
         routing.get("/api/v1/vehicles/{vin}", this::show);
         routing.post("/api/v1/vehicles/{vin}/revoke", this::revoke);
+        routing.post("/api/v1/vehicles/{vin}/certificates", this::reissue);
     }
 
     /** The VIN in the path, validated; 404 (not 403) if the caller may not see the car. */
@@ -108,6 +109,16 @@ public final class VehicleRoutes implements ApiServer.Routes {
         Vehicle revoked = registry.revoke(vehicle.vin());
         onRevoked.accept(revoked.vin());
         api.sendJson(res, 200, vehicleJson(revoked));
+    }
+
+    private void reissue(ServerRequest req, ServerResponse res) {
+        Principal principal = api.principal(req);
+        Vehicle vehicle = visibleVehicle(req, principal, registry);
+        requireFleetRole(principal);
+        IssuedCredentials credentials = provisioning.reissue(vehicle.vin());
+        ObjectNode out = vehicleJson(registry.find(vehicle.vin()).orElse(vehicle));
+        out.set("credentials", credentialsJson(credentials));
+        api.sendJson(res, 201, out);
     }
 
     private static void requireFleetRole(Principal principal) {

@@ -93,12 +93,26 @@ public final class QuestDbSampleStore implements SampleStore {
     }
 
     /** Opens (creating if needed) the store in {@code dir}; a directory is owned by one open store at a time. */
+    /**
+     * QuestDB logs through its own logger to stdout, not SLF4J. Its configuration is chosen by the JVM-wide system
+     * property {@code out} (a classpath resource or file), read once when QuestDB first logs; unless the operator set
+     * it, point it at our configuration that keeps only errors.
+     */
+    private static void quietQuestDbLog() {
+        if (System.getProperty(QUESTDB_LOG_PROPERTY) == null) {
+            System.setProperty(QUESTDB_LOG_PROPERTY, "/io/tsunagu/server/history/questdb-log.conf");
+        }
+    }
+
+    private static final String QUESTDB_LOG_PROPERTY = "out";
+
     public static QuestDbSampleStore open(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create history directory " + dir, e);
         }
+        quietQuestDbLog();
         CairoEngine engine = new CairoEngine(syncCommitConfiguration(dir));
         try {
             execute(engine, CREATE_TABLE);

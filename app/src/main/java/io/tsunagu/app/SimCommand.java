@@ -1,0 +1,135 @@
+package io.tsunagu.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tsunagu.agent.AgentCredentials;
+import io.tsunagu.protocol.TsunaguException;
+import io.tsunagu.protocol.Vin;
+import io.tsunagu.sim.FleetConfig;
+import io.tsunagu.sim.FleetSimulator;
+import io.tsunagu.sim.FleetStats;
+import io.tsunagu.sim.Provisioner;
+import io.tsunagu.sim.model.VehicleProfile;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tsunagu sim}: a simulated fleet against a running server, provisioned through the REST API. */
+@Command(
+        name = "sim",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run simulated cars against a running Tsunagu server. Each car is registered (or given a fresh",
+            "certificate) through the REST API, then connects over MQTT/TLS with its own certificate.",
+            "Stop with Ctrl-C."
+        })
+final class SimCommand implements Runnable {
+    @CommandLine.Mixin
+    VehiclesCommand.Connection connection = new VehiclesCommand.Connection();
+
+    @Option(names = "--vehicles", defaultValue = "10", description = "Simulated cars (default: ${DEFAULT-VALUE}).")
+    int vehicles;
+
+    @Option(
+            names = "--speed",
+            defaultValue = "1",
+            description = "Simulated seconds per real second (default: ${DEFAULT-VALUE}).")
+    double speed;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of the VINs and the car models (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--mqtt-host", defaultValue = "localhost", description = "Broker host (default: ${DEFAULT-VALUE}).")
+    String mqttHost;
+
+    @Option(names = "--mqtt-port", defaultValue = "8883", description = "Broker TLS port (default: ${DEFAULT-VALUE}).")
+    int mqttPort;
+
+    @Option(
+            names = "--buffers",
+            defaultValue = "sim-buffers",
+            description = "Folder of the cars' offline buffers (default: ${DEFAULT-VALUE}).")
+    Path buffers;
+
+    @Option(names = "--duration", description = "Stop after this many seconds (default: until Ctrl-C).")
+    long durationSeconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        ApiClient api = connection.client();
+        FleetConfig config = FleetConfig.defaults(vehicles, seed, buffers, System.currentTimeMillis())
+                .withBroker(mqttHost, mqttPort)
+                .withSpeed(speed);
+        FleetSimulator fleet = new FleetSimulator(config, new RestProvisioner(api));
+        fleet.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stopAll = () -> {
+            fleet.close();
+            stopped.countDown();
+        };
+        Thread hook = new Thread(stopAll, "tsunagu-sim-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        PrintWriter out = spec.commandLine().getOut();
+        long deadline = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : 0;
+        try {
+            while (!stopped.await(10, TimeUnit.SECONDS)) {
+                FleetStats s = fleet.stats();
+                out.printf(
+                        "fleet: %d/%d cars connected, %d frames recorded, %d acknowledged, %d buffered%n",
+                        s.connected(), s.cars(), s.recorded(), s.acked(), s.buffered());
+                out.flush();
+                if (deadline != 0 && System.nanoTime() > deadline) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopped.getCount() > 0 && StopHooks.remove(hook)) {
+            stopAll.run();
+        }
+    }
+
+    /** Registers cars through {@code POST /api/v1/vehicles}; a car that exists gets a new certificate. */
+    record RestProvisioner(ApiClient api) implements Provisioner {
+        @Override
+        public AgentCredentials provision(Vin vin, VehicleProfile profile) {
+            JsonNode issued;
+            try {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("vin", vin.value());
+                body.put("model", "Tsunagu " + profile.name());
+                body.put("owner", "sim-owner");
+                body.put(
+                        "tags",
+                        List.of(
+                                "simulated",
+                                profile.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")));
+                issued = api.post("api/v1/vehicles", body).path("credentials");
+            } catch (TsunaguException e) {
+                if (!"vehicle_exists".equals(e.code())) {
+                    throw e;
+                }
+                issued = api.post("api/v1/vehicles/" + vin + "/certificates", Map.of())
+                        .path("credentials");
+            }
+            return AgentCredentials.fromPem(
+                    issued.path("certificatePem").asText(),
+                    issued.path("privateKeyPem").asText(),
+                    issued.path("caCertificatePem").asText());
+        }
+    }
+}
