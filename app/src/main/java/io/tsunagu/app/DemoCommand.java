@@ -25,9 +25,11 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Start the Tsunagu server on embedded defaults together with a simulated fleet of electric and",
-            "hybrid cars that connect over mutual TLS and stream VSS telemetry. Prints the API URL, an admin",
-            "token and a mosquitto_pub line to publish as a freshly registered car. Stop with Ctrl-C."
+            "Run the server on embedded defaults with a simulated fleet.",
+            "",
+            "The simulated electric and hybrid cars connect over mutual TLS and stream VSS telemetry.",
+            "Prints the API URL, an admin token and a mosquitto_pub line that publishes as a freshly",
+            "registered car. Stop with Ctrl-C (or use --duration)."
         })
 final class DemoCommand implements Runnable {
     /** Seed of the fleet's VINs; the mosquitto car uses another seed so it never collides with the fleet. */

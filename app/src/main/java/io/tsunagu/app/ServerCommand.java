@@ -11,8 +11,10 @@ import picocli.CommandLine.Command;
         name = "server",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the Tsunagu cloud: MQTT 5/3.1.1 over mutual TLS for cars, REST API for people.",
-            "Embedded defaults (H2, QuestDB, HiveMQ) keep everything under --data. Stop with Ctrl-C."
+            "Run the Tsunagu cloud (MQTT over mutual TLS, REST API).",
+            "",
+            "Cars connect with MQTT 5 or 3.1.1 over mutual TLS; people use the REST API. Embedded",
+            "defaults (H2, QuestDB, HiveMQ) keep everything under --data. Stop with Ctrl-C."
         })
 final class ServerCommand implements Runnable {
     @CommandLine.Mixin

@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
         name = "sim",
         mixinStandardHelpOptions = true,
         description = {
-            "Run simulated cars against a running Tsunagu server. Each car is registered (or given a fresh",
-            "certificate) through the REST API, then connects over MQTT/TLS with its own certificate.",
-            "Stop with Ctrl-C."
+            "Run simulated cars against a running server.",
+            "",
+            "Each car is registered (or given a fresh certificate) through the REST API, then connects",
+            "over MQTT/TLS with its own certificate. Stop with Ctrl-C (or use --duration)."
         })
 final class SimCommand implements Runnable {
     @CommandLine.Mixin
