@@ -5,8 +5,10 @@ import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
@@ -133,6 +135,20 @@ public final class TestCar implements AutoCloseable {
 
     public void connect() {
         client.connect();
+    }
+
+    /**
+     * Connects and returns the CONNACK reason code of the refusal this test expects; fails the test if the broker
+     * accepted the connection (which is then closed).
+     */
+    public Mqtt5ConnAckReasonCode connectExpectingRefusal() {
+        try {
+            client.connect();
+        } catch (Mqtt5ConnAckException e) {
+            return e.getMqttMessage().getReasonCode();
+        }
+        client.disconnect();
+        throw new AssertionError("the broker accepted the connection of " + vin);
     }
 
     public Vin vin() {
