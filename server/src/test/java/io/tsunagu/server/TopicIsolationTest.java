@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A car may publish only to its own telemetry, status and command-result topics and subscribe only to its own command
- * topic; MQTT 5 clients learn of a refusal from the reason code, MQTT 3.1.1 clients (which have none) are
- * disconnected. Nothing a car sends to another car's topic reaches that car's twin or history.
+ * topic. A refused SUBSCRIBE gets a failure reason code in the SUBACK and the session stays; a refused PUBLISH is
+ * answered by HiveMQ with PUBACK NOT_AUTHORIZED followed by DISCONNECT NOT_AUTHORIZED (MQTT 5) or by closing the
+ * connection (MQTT 3.1.1, which has no negative acknowledgement). The car may reconnect at once. Nothing a car sends
+ * to another car's topic reaches that car's twin or history.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TopicIsolationTest {
