@@ -78,12 +78,12 @@ final class HistoryRequest {
     }
 
     static long instant(String name, String value) {
-        if (value.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(value);
-        }
         try {
+            if (value.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(value);
+            }
             return Instant.parse(value).toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
             throw ApiException.badRequest(
                     "invalid_query", "'" + name + "' must be epoch milliseconds or ISO-8601, got '" + value + "'");
         }
@@ -106,8 +106,11 @@ final class HistoryRequest {
                 default -> 1L;
             };
             String number = unit == 1L ? v : v.substring(0, v.length() - 1);
-            return Long.parseLong(number) * unit;
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            return Math.multiplyExact(Long.parseLong(number), unit);
+        } catch (NumberFormatException
+                | DateTimeParseException
+                | StringIndexOutOfBoundsException
+                | ArithmeticException e) {
             throw ApiException.badRequest(
                     "invalid_query", "'step' must look like 500ms, 10s, 1m, 1h, 1d or PT1M, got '" + value + "'");
         }

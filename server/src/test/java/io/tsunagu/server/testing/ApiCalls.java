@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
@@ -16,8 +17,13 @@ public final class ApiCalls {
     private final int port;
     private final String token;
 
-    /** A response: status and parsed JSON body (an empty object if the body was not JSON). */
-    public record Response(int status, JsonNode body, String text) {}
+    /** A response: status, parsed JSON body (an empty object if the body was not JSON), raw text and headers. */
+    public record Response(int status, JsonNode body, String text, HttpHeaders headers) {
+        /** The body's error code ({@code ""} if none). */
+        public String code() {
+            return body.path("code").asText("");
+        }
+    }
 
     ApiCalls(int port, String token) {
         this.port = port;
@@ -34,13 +40,31 @@ public final class ApiCalls {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Any method with an optional JSON body ({@code ""} sends none). */
+    public Response request(String method, String path, String json) {
+        HttpRequest.BodyPublisher body =
+                json.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .method(method, body));
+    }
+
+    /** GET with a raw {@code Authorization} header value instead of this client's token. */
+    public Response getWithAuthorization(String path, String authorization) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), authorization);
+    }
+
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
     private Response send(HttpRequest.Builder builder) {
-        if (!token.isEmpty()) {
-            builder.header("Authorization", "Bearer " + token);
+        return send(builder, token.isEmpty() ? "" : "Bearer " + token);
+    }
+
+    private Response send(HttpRequest.Builder builder, String authorization) {
+        if (!authorization.isEmpty()) {
+            builder.header("Authorization", authorization);
         }
         try {
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
@@ -50,7 +74,7 @@ public final class ApiCalls {
             } catch (IOException e) {
                 body = MAPPER.createObjectNode();
             }
-            return new Response(response.statusCode(), body, response.body());
+            return new Response(response.statusCode(), body, response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes every telemetry PUBLISH off the broker: hands it to the ingest pipeline and holds the PUBACK (HiveMQ's async
  * output) until the pipeline says the accepted values are durable. The message is never delivered to subscribers or
- * stored by the broker. Other topics (status, command results) pass through; the broker's topic permissions already
- * confined the car to its own topics.
+ * stored by the broker. Other topics (status, command results) and telemetry sent to another car's topic pass through
+ * to the broker's topic permissions, which confine the car to its own topics (HiveMQ authorizes only after the
+ * interceptors have run).
  *
  * <p>PUBACK reason codes (MQTT 5): success, also when some values were rejected (HiveMQ carries reason strings only
  * on error codes, so those values are reported through the rejection log and the API);
@@ -45,6 +46,11 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
         PublishPacket packet = input.getPublishPacket();
         var topic = Topics.parse(packet.getTopic());
         if (topic.isEmpty() || topic.get().kind() != Topics.Kind.TELEMETRY) {
+            return;
+        }
+        // HiveMQ runs inbound interceptors before its topic authorization, so taking the message here would bypass
+        // the ACL. Another car's telemetry topic is left to the broker, which refuses it like any foreign topic.
+        if (!topic.get().vin().value().equals(input.getClientInformation().getClientId())) {
             return;
         }
         boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
