@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * the connection) keeps its frames in the buffer and is queued; the loop then pauses for a jittered exponential
  * backoff ({@link AgentConfig#retryBackoff()}; the attempt counts the pauses since the last delivery) and
  * afterwards sends the queued batches first, lowest sequence number first. Frames still waiting for a PUBACK are never
- * sent twice by this loop.
+ * sent twice by this loop. After a pause it sends one message at a time and doubles the window with every delivery
+ * back up to {@code maxInFlight}, so that a rate-limited car probes instead of spending the cloud's quota on a burst
+ * of its own backlog that would be refused again.
  *
  * <p>Runs one drain at a time on the given executor; all state is guarded by {@code lock}.
  */
@@ -56,6 +58,7 @@ final class TelemetryPump {
     private final TreeMap<Long, List<BufferedFrame>> resend = new TreeMap<>(); // by first seq
     private long cursor; // highest seq read from the buffer; frames above it were never sent by this pump
     private int inFlight;
+    private int window; // messages allowed in flight: maxInFlight, or less while recovering from a deferral
     private boolean paused;
     private int retryAttempt; // temporary refusals since the last delivery
     private boolean stopped;
@@ -74,6 +77,7 @@ final class TelemetryPump {
         this.canSend = canSend;
         this.jitter = jitter;
         this.topic = Topics.telemetry(config.vin());
+        this.window = config.maxInFlight();
     }
 
     /** Schedules a drain unless one is already scheduled. Cheap; called on every record, connect and PUBACK. */
@@ -113,7 +117,7 @@ final class TelemetryPump {
     private void drain() {
         scheduled.set(false);
         synchronized (lock) {
-            while (!stopped && !paused && canSend.getAsBoolean() && inFlight < config.maxInFlight()) {
+            while (!stopped && !paused && canSend.getAsBoolean() && inFlight < window) {
                 List<BufferedFrame> batch = nextBatch();
                 if (batch.isEmpty()) {
                     return;
@@ -182,6 +186,7 @@ final class TelemetryPump {
         buffer.remove(seqs(batch));
         acked.addAndGet(batch.size());
         retryAttempt = 0;
+        window = Math.min(config.maxInFlight(), window * 2);
     }
 
     private void refused(List<BufferedFrame> batch, Mqtt5PubAck pubAck) {
@@ -220,6 +225,7 @@ final class TelemetryPump {
             return;
         }
         paused = true;
+        window = 1;
         retryAttempt++;
         long delayMs = config.retryBackoff().delayMs(retryAttempt, jitter);
         LOG.info(
