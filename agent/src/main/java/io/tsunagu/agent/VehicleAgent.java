@@ -55,7 +55,7 @@ public final class VehicleAgent implements AutoCloseable {
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile boolean everConnected;
-    private final AtomicLong recorded = new AtomicLong();
+    private final long firstSeq; // the buffer's next sequence number when this agent opened it
     private final AtomicLong reconnects = new AtomicLong();
 
     /** Opens the offline buffer; frames can be recorded before {@link #start()}. */
@@ -65,6 +65,7 @@ public final class VehicleAgent implements AutoCloseable {
                 config.bufferDir().resolve(config.vin().value() + ".mv.db"),
                 config.maxBufferedFrames(),
                 config.bufferFsync());
+        this.firstSeq = buffer.nextSeq();
         this.jitter = new Random(config.jitterSeed());
         this.ownedExecutor = config.executor().isPresent()
                 ? null
@@ -147,7 +148,6 @@ public final class VehicleAgent implements AutoCloseable {
             throw new AgentException("agent_closed", "agent " + config.vin() + " is closed", false);
         }
         long seq = buffer.append(s -> payloads.encodeFrame(tsMs, s, signals));
-        recorded.incrementAndGet();
         pump.request();
         return seq;
     }
@@ -159,9 +159,10 @@ public final class VehicleAgent implements AutoCloseable {
 
     /** A snapshot of the counters. */
     public AgentStats stats() {
+        DiskBuffer.Fill fill = buffer.fill(); // buffered and recorded from one moment
         return new AgentStats(
-                buffer.size(),
-                recorded.get(),
+                fill.frames(),
+                fill.nextSeq() - firstSeq,
                 pump.sent(),
                 pump.acked(),
                 pump.rejected(),
