@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * @param credentials client certificate, key and the CA to trust
  * @param bufferDir folder of the offline buffer file ({@code <vin>.mv.db})
  * @param backoff reconnect backoff
+ * @param retryBackoff pause before frames the broker deferred (0x97 quota exceeded, 0x83 storage failed) are sent
+ *     again; the attempt counts the pauses since the last delivery
  * @param maxInFlight telemetry messages sent but not yet acknowledged, at most
  * @param maxBatchFrames frames per MQTT message, at most (a backlog is sent in batches of this size)
  * @param maxBufferedFrames frames the offline buffer holds before it drops the oldest
@@ -36,6 +38,7 @@ public record AgentConfig(
         AgentCredentials credentials,
         Path bufferDir,
         ReconnectBackoff backoff,
+        ReconnectBackoff retryBackoff,
         int maxInFlight,
         int maxBatchFrames,
         long maxBufferedFrames,
@@ -60,7 +63,10 @@ public record AgentConfig(
         require(keepAliveSeconds >= 0 && keepAliveSeconds <= 65_535, "keepAliveSeconds must be 0..65535");
     }
 
-    /** A builder with the defaults: localhost:8883, ./data/agent, 64 in flight, 50 frames a batch, 500 000 frames. */
+    /**
+     * A builder with the defaults: localhost:8883, ./data/agent, 64 in flight, 50 frames a batch, 500 000 frames,
+     * re-send pauses of up to 1 s doubling to 60 s.
+     */
     public static Builder builder(Vin vin, AgentCredentials credentials) {
         return new Builder(vin, credentials);
     }
@@ -79,6 +85,7 @@ public record AgentConfig(
         private int port = 8883;
         private Path bufferDir = Path.of("data", "agent");
         private ReconnectBackoff backoff = ReconnectBackoff.DEFAULT;
+        private ReconnectBackoff retryBackoff = new ReconnectBackoff(1_000, 60_000);
         private int maxInFlight = 64;
         private int maxBatchFrames = 50;
         private long maxBufferedFrames = 500_000;
@@ -113,6 +120,11 @@ public record AgentConfig(
 
         public Builder backoff(ReconnectBackoff backoff) {
             this.backoff = backoff;
+            return this;
+        }
+
+        public Builder retryBackoff(ReconnectBackoff retryBackoff) {
+            this.retryBackoff = retryBackoff;
             return this;
         }
 
@@ -180,6 +192,7 @@ public record AgentConfig(
                     credentials,
                     bufferDir,
                     backoff,
+                    retryBackoff,
                     maxInFlight,
                     maxBatchFrames,
                     maxBufferedFrames,

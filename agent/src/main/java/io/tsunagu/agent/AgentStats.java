@@ -7,7 +7,9 @@ package io.tsunagu.agent;
  * @param recorded frames recorded
  * @param sent frames handed to the MQTT client (a frame re-sent after a reconnect counts again)
  * @param acked frames the broker acknowledged with a success reason code (and that left the buffer)
- * @param rejected frames the broker refused with an error reason code; dropped, as they would be refused forever
+ * @param rejected frames the broker refused for good (0x99, 0x87, 0x90); dropped, as they would be refused forever
+ * @param retried frames queued to be sent again after a temporary refusal (0x97, 0x83, 0x80) or a failed publish; a
+ *     frame deferred twice counts twice
  * @param droppedOldest frames dropped because the offline buffer was full
  * @param reconnects successful connections after the first one
  * @param connected whether the MQTT session is up now
@@ -18,6 +20,7 @@ public record AgentStats(
         long sent,
         long acked,
         long rejected,
+        long retried,
         long droppedOldest,
         long reconnects,
         boolean connected) {}

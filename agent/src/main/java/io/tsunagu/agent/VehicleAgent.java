@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * on {@code vehicles/{vin}/status} and a retained {@code online} after every connect. After a connection loss (or a
  * failed first connect) it reconnects by itself with {@link ReconnectBackoff} (exponential, full jitter).
  *
- * <p>Delivery: frames are at-least-once. A frame leaves the buffer on a PUBACK with a success reason code; on an error
- * reason code it is dropped, logged and counted as rejected (the broker would refuse it forever); if the publish fails
- * (connection lost, session expired) it stays buffered and is sent again, possibly twice, which the cloud's (VIN, seq)
- * de-duplication absorbs.
+ * <p>Delivery: frames are at-least-once. A frame leaves the buffer on a PUBACK with a success reason code. On a
+ * temporary refusal (0x97 quota exceeded, 0x83/0x80 the cloud could not store it) or a failed publish (connection
+ * lost, session expired) it stays buffered and is sent again after a backoff, possibly twice, which the cloud's (VIN,
+ * seq) de-duplication absorbs. On a permanent refusal (0x99 payload format invalid, 0x87 not authorized, 0x90 topic
+ * name invalid) it is dropped, logged and counted as rejected: it would be refused forever. See {@link
+ * PubAckVerdict}.
  *
  * <p>Threading: {@link #record} may be called from any thread. The send loop runs on the configured executor (one
  * task at a time per agent); MQTT callbacks run on the client's threads and only schedule it.
@@ -46,13 +48,14 @@ public final class VehicleAgent implements AutoCloseable {
     private final DiskBuffer buffer;
     private final Mqtt5AsyncClient client;
     private final TelemetryPump pump;
+    private final TelemetryPayloads payloads = new TelemetryPayloads();
     private final @Nullable ExecutorService ownedExecutor;
     private final Random jitter;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile boolean everConnected;
-    private final AtomicLong recorded = new AtomicLong();
+    private final long firstSeq; // the buffer's next sequence number when this agent opened it
     private final AtomicLong reconnects = new AtomicLong();
 
     /** Opens the offline buffer; frames can be recorded before {@link #start()}. */
@@ -62,6 +65,7 @@ public final class VehicleAgent implements AutoCloseable {
                 config.bufferDir().resolve(config.vin().value() + ".mv.db"),
                 config.maxBufferedFrames(),
                 config.bufferFsync());
+        this.firstSeq = buffer.nextSeq();
         this.jitter = new Random(config.jitterSeed());
         this.ownedExecutor = config.executor().isPresent()
                 ? null
@@ -71,7 +75,7 @@ public final class VehicleAgent implements AutoCloseable {
                         .factory());
         this.client = buildClient();
         this.pump = new TelemetryPump(
-                config, buffer, client, config.executor().orElse(ownedExecutor), () -> connected && !closed);
+                config, buffer, client, config.executor().orElse(ownedExecutor), () -> connected && !closed, jitter);
         client.publishes(
                 MqttGlobalPublishFilter.SUBSCRIBED,
                 publish -> config.commandHandler().accept(publish.getPayloadAsBytes()));
@@ -134,17 +138,16 @@ public final class VehicleAgent implements AutoCloseable {
      * Stores one frame durably in the offline buffer under the next sequence number, then schedules sending. Returns
      * once the frame is committed to the buffer (and synced, when {@link AgentConfig#bufferFsync()} is on).
      *
-     * @param tsMs sample time, epoch milliseconds UTC
-     * @param signals VSS path → value (Double, Long, Boolean, String, or a List of String or Number)
+     * @param tsMs sample time, epoch milliseconds UTC, after 1970-01-01
+     * @param signals VSS path → value (Double, Long, Boolean, String, or a List of String or Number); numbers finite
      * @return the frame's sequence number
-     * @throws AgentException if a value has an unsupported type or the agent is closed
+     * @throws AgentException if a value has an unsupported type or is not finite, or the agent is closed
      */
     public long record(long tsMs, Map<String, Object> signals) {
         if (closed) {
             throw new AgentException("agent_closed", "agent " + config.vin() + " is closed", false);
         }
-        long seq = buffer.append(s -> ProtobufFrames.encodeFrame(tsMs, s, signals));
-        recorded.incrementAndGet();
+        long seq = buffer.append(s -> payloads.encodeFrame(tsMs, s, signals));
         pump.request();
         return seq;
     }
@@ -156,12 +159,14 @@ public final class VehicleAgent implements AutoCloseable {
 
     /** A snapshot of the counters. */
     public AgentStats stats() {
+        DiskBuffer.Fill fill = buffer.fill(); // buffered and recorded from one moment
         return new AgentStats(
-                buffer.size(),
-                recorded.get(),
+                fill.frames(),
+                fill.nextSeq() - firstSeq,
                 pump.sent(),
                 pump.acked(),
                 pump.rejected(),
+                pump.retried(),
                 buffer.droppedFrames(),
                 reconnects.get(),
                 connected);

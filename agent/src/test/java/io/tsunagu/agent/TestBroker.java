@@ -17,18 +17,24 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * An embedded HiveMQ CE with one TLS listener that requires a client certificate from the test CA, and a tiny
  * extension that admits a client only if its certificate's CN equals its client identifier, records every inbound
- * PUBLISH and refuses JSON telemetry with {@code PAYLOAD_FORMAT_INVALID} (to exercise the agent's reject path).
+ * PUBLISH and answers it with the PUBACK reason code a test chose for that client (success by default).
  */
 final class TestBroker implements AutoCloseable {
     /** One PUBLISH as the broker received it. */
     record Received(String clientId, String topic, String contentType, byte[] payload) {}
 
     final List<Received> received = new CopyOnWriteArrayList<>();
+    /** Per client id: the PUBACK reason code for each of its PUBLISHes; clients without an entry get success. */
+    final Map<String, Function<Received, AckReasonCode>> acks = new ConcurrentHashMap<>();
+
     final int port;
     private final Path dir;
     private EmbeddedHiveMQ hivemq;
@@ -130,10 +136,13 @@ final class TestBroker implements AutoCloseable {
                 var packet = in.getPublishPacket();
                 String contentType = packet.getContentType().orElse("");
                 byte[] payload = packet.getPayload().map(TestBroker::bytes).orElse(new byte[0]);
-                received.add(
-                        new Received(in.getClientInformation().getClientId(), packet.getTopic(), contentType, payload));
-                if (contentType.equals("application/json")) {
-                    out.preventPublishDelivery(AckReasonCode.PAYLOAD_FORMAT_INVALID, "JSON refused by test broker");
+                Received publish =
+                        new Received(in.getClientInformation().getClientId(), packet.getTopic(), contentType, payload);
+                received.add(publish);
+                AckReasonCode code = acks.getOrDefault(publish.clientId(), p -> AckReasonCode.SUCCESS)
+                        .apply(publish);
+                if (code != AckReasonCode.SUCCESS) {
+                    out.preventPublishDelivery(code, "test broker answers " + code);
                 }
             };
             Services.initializerRegistry()

@@ -53,6 +53,8 @@ class FleetSimulatorTest {
             assertThat(stats.cars()).isEqualTo(3);
             assertThat(stats.connected()).isZero();
             assertThat(stats.tickErrors()).isZero();
+            assertThat(stats.acked()).isZero();
+            assertThat(stats.rejected()).isZero();
             assertThat(stats.buffered()).isEqualTo(stats.recorded());
             assertThat(provisioned.keySet()).containsExactlyInAnyOrderElementsOf(fleet.vins());
             assertThat(provisioned.values()).containsExactlyInAnyOrderElementsOf(VehicleProfile.ALL);

@@ -125,6 +125,20 @@ public final class DiskBuffer implements AutoCloseable {
         return frames.sizeAsLong();
     }
 
+    /**
+     * How many frames wait and which sequence number comes next, read together: a concurrent {@link #append} is either
+     * in both or in neither.
+     *
+     * @param frames frames waiting in the buffer
+     * @param nextSeq the sequence number the next append will assign
+     */
+    public record Fill(long frames, long nextSeq) {}
+
+    /** The buffer's {@link Fill} now. */
+    public synchronized Fill fill() {
+        return new Fill(frames.sizeAsLong(), nextSeq);
+    }
+
     /** The lowest buffered sequence number, if any. */
     public OptionalLong firstSeq() {
         Long first = frames.firstKey();

@@ -39,6 +39,7 @@ class DiskBufferTest {
             List<BufferedFrame> frames = reopened.readAfter(0, 100);
             assertThat(frames).extracting(BufferedFrame::seq).containsExactly(3L, 4L, 5L, 6L);
             assertThat(texts(frames)).containsExactly("frame-3", "frame-4", "frame-5", "frame-6");
+            assertThat(reopened.fill()).isEqualTo(new DiskBuffer.Fill(4, 7));
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A real Tsunagu server for tests: embedded H2, QuestDB and HiveMQ in a temp directory, MQTT/TLS and HTTP on free
- * loopback ports. {@link #restart()} stops and starts it on the same data and ports.
+ * loopback ports. {@link #restart()} (or {@link #stop()}, then {@link #startAgain()}) stops and starts it on the same
+ * data and ports.
  */
 public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
@@ -74,7 +75,17 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops and starts again on the same data directory and ports (a clean restart). */
     public void restart() {
+        stop();
+        startAgain();
+    }
+
+    /** Stops the server, as an outage a car would see; {@link #startAgain()} brings it back. */
+    public void stop() {
         server.close();
+    }
+
+    /** Starts a stopped server again on the same data directory and ports. */
+    public void startAgain() {
         server = TsunaguServer.start(config);
     }
 

@@ -3,6 +3,8 @@ package io.tsunagu.sim.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.tsunagu.protocol.vss.SignalCatalog;
+import io.tsunagu.protocol.vss.ValidationResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +16,19 @@ class EvModelTest {
     private static final int DAY_S = 86_400;
 
     @Test
-    void everySignalIsAVss6SignalWithCompatibleTypeAndWithinBoundsOverASimulatedDay() throws Exception {
-        VssCatalog catalog = new VssCatalog();
+    void everyValueOverASimulatedDayIsAcceptedByTheVss6Catalog() {
+        SignalCatalog catalog = SignalCatalog.vss6();
         for (VehicleProfile profile : VehicleProfile.ALL) {
             for (long seed : SEEDS) {
                 EvModel car = new EvModel(profile, seed, START_MS);
                 List<String> problems = new ArrayList<>();
                 for (int t = 0; t < DAY_S; t += 10) {
                     car.step(10);
-                    car.signals()
-                            .forEach((path, value) ->
-                                    catalog.problem(path, value).ifPresent(problems::add));
+                    car.signals().forEach((path, value) -> {
+                        if (catalog.validate(path, value) instanceof ValidationResult.Rejected rejected) {
+                            problems.add(rejected.code() + " " + rejected.message());
+                        }
+                    });
                 }
                 assertThat(problems).as("%s seed %d", profile.name(), seed).isEmpty();
             }
