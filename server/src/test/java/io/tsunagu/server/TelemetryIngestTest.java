@@ -23,7 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TelemetryIngestTest {
     static final Vin CAR = Vin.of("1HGCM82633A004352");
     static final Vin OTHER = Vin.of("5YJ3E1EA2KF317000");
-    static final long T0 = 1_764_064_800_000L;
+    // Yesterday 10:00 UTC: inside the history retention whenever the test runs.
+    static final long T0 = java.time.Instant.now()
+            .truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+            .minus(java.time.Duration.ofHours(14))
+            .toEpochMilli();
 
     @TempDir
     Path dataDir;

@@ -33,7 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TopicIsolationTest {
-    static final long T0 = 1_764_064_800_000L;
+    // Yesterday 10:00 UTC: inside the history retention whenever the test runs.
+    static final long T0 = java.time.Instant.now()
+            .truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+            .minus(java.time.Duration.ofHours(14))
+            .toEpochMilli();
     static final Duration WAIT = Duration.ofSeconds(10);
 
     TestServer server;
@@ -60,6 +64,10 @@ class TopicIsolationTest {
 
             assertThat(history(b)).as("nothing stored for %s", b).isEmpty();
             assertThat(server.server().twins().get(b)).isEmpty();
+            assertThat(server.adminApi().get("/api/v1/vehicles/" + a + "/rejections").body()
+                            .path("recent").findValuesAsText("reason"))
+                    .as("the attempt shows in the sender's rejection log")
+                    .contains("topic_not_allowed");
             reconnectAndSend(car);
         }
         assertThat(history(a)).hasSize(1);

@@ -90,6 +90,18 @@ public final class IngestPipeline implements AutoCloseable {
         return validateAndCommit(vin, frames);
     }
 
+    /**
+     * Records that a car tried to publish on another car's topic. The broker refuses the message itself (PUBACK
+     * not authorized, then disconnect); this keeps the attempt visible in the sender's rejection log and metrics.
+     */
+    public void refuseForeignTopic(String senderClientId, String topic) {
+        if (Vin.isValid(senderClientId)) {
+            rejections.record(Vin.of(senderClientId), RejectReason.TOPIC_NOT_ALLOWED, Optional.empty(),
+                    "publish to '" + topic + "' refused: a car may publish only below vehicles/" + senderClientId
+                            + "/");
+        }
+    }
+
     private CompletableFuture<IngestOutcome> validateAndCommit(Vin vin, List<RawFrame> frames) {
         List<Sample> accepted = new ArrayList<>();
         List<String> problems = new ArrayList<>();

@@ -50,7 +50,9 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
         }
         // HiveMQ runs inbound interceptors before its topic authorization, so taking the message here would bypass
         // the ACL. Another car's telemetry topic is left to the broker, which refuses it like any foreign topic.
-        if (!topic.get().vin().value().equals(input.getClientInformation().getClientId())) {
+        String clientId = input.getClientInformation().getClientId();
+        if (!topic.get().vin().value().equals(clientId)) {
+            pipeline.refuseForeignTopic(clientId, packet.getTopic());
             return;
         }
         boolean mqtt5 = input.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
