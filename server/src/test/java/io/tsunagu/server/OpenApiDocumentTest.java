@@ -40,6 +40,7 @@ class OpenApiDocumentTest {
             "GET /api/v1/vehicles",
             "GET /api/v1/vehicles/{vin}",
             "POST /api/v1/vehicles/{vin}/revoke",
+            "POST /api/v1/vehicles/{vin}/certificates",
             "GET /api/v1/vehicles/{vin}/twin",
             "GET /api/v1/vehicles/{vin}/history",
             "GET /api/v1/vehicles/{vin}/rejections",

@@ -64,8 +64,11 @@ class TopicIsolationTest {
 
             assertThat(history(b)).as("nothing stored for %s", b).isEmpty();
             assertThat(server.server().twins().get(b)).isEmpty();
-            assertThat(server.adminApi().get("/api/v1/vehicles/" + a + "/rejections").body()
-                            .path("recent").findValuesAsText("reason"))
+            assertThat(server.adminApi()
+                            .get("/api/v1/vehicles/" + a + "/rejections")
+                            .body()
+                            .path("recent")
+                            .findValuesAsText("reason"))
                     .as("the attempt shows in the sender's rejection log")
                     .contains("topic_not_allowed");
             reconnectAndSend(car);

@@ -96,7 +96,10 @@ public final class IngestPipeline implements AutoCloseable {
      */
     public void refuseForeignTopic(String senderClientId, String topic) {
         if (Vin.isValid(senderClientId)) {
-            rejections.record(Vin.of(senderClientId), RejectReason.TOPIC_NOT_ALLOWED, Optional.empty(),
+            rejections.record(
+                    Vin.of(senderClientId),
+                    RejectReason.TOPIC_NOT_ALLOWED,
+                    Optional.empty(),
                     "publish to '" + topic + "' refused: a car may publish only below vehicles/" + senderClientId
                             + "/");
         }
