@@ -147,6 +147,25 @@ class HardKillDurabilityTest {
         assertThat(speed.path("value").asDouble()).isEqualTo(speed(messages));
     }
 
+    @Test
+    void vehiclesRegisteredRightBeforeAKillAreStillRegisteredAndCanSendTelemetry() {
+        List<ServerProcess.Response> registrations =
+                CARS.stream().map(this::register).toList(); // each answered 201
+
+        server.kill();
+        server.start();
+
+        assertThat(CARS)
+                .as("vehicles still registered after the kill")
+                .allSatisfy(
+                        vin -> assertThat(server.get("/api/v1/vehicles/" + vin).status())
+                                .as("GET vehicle %s", vin)
+                                .isEqualTo(200));
+        Vin last = CARS.get(CARS.size() - 1);
+        TestCar car = connect(last, registrations.get(CARS.size() - 1).body().path("credentials"));
+        assertThat(car.sendJson(frame(1)).success()).isTrue();
+    }
+
     /** One car publishing QoS 1 telemetry asynchronously; remembers which seqs got a success PUBACK. */
     private static final class Flood {
         final Vin vin;
@@ -278,10 +297,17 @@ class HardKillDurabilityTest {
 
     /** Registers the car over REST with the admin token and connects it with the issued certificate. */
     private TestCar connect(Vin vin) {
+        return connect(vin, register(vin).body().path("credentials"));
+    }
+
+    private ServerProcess.Response register(Vin vin) {
         ServerProcess.Response registered = server.post(
                 "/api/v1/vehicles", "{\"vin\": \"" + vin + "\", \"model\": \"Test EV\", \"owner\": \"alice\"}");
         assertThat(registered.status()).as("register: %s", registered.body()).isEqualTo(201);
-        JsonNode credentials = registered.body().path("credentials");
+        return registered;
+    }
+
+    private TestCar connect(Vin vin, JsonNode credentials) {
         TestCar car = TestCar.create(
                 vin.value(),
                 vin,
