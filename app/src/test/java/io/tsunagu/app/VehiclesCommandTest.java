@@ -20,13 +20,13 @@ import picocli.CommandLine;
 /** {@code tsunagu vehicles register|list|revoke} against a running server, over its REST API. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VehiclesCommandTest {
-    @TempDir
     Path dir;
 
     TestServer server;
 
     @BeforeAll
-    void start() {
+    void start(@TempDir Path tmp) {
+        dir = tmp;
         server = TestServer.start(dir.resolve("data"));
     }
 
@@ -40,16 +40,32 @@ class VehiclesCommandTest {
         Vin vin = Vin.of("1HGCM82633A004352");
         Path out = dir.resolve("creds");
 
-        Run register = run("vehicles", "register", "--vin", vin.value(), "--model", "My EV", "--owner", "alice",
-                "--tag", "pilot", "--out", out.toString());
+        Run register = run(
+                "vehicles",
+                "register",
+                "--vin",
+                vin.value(),
+                "--model",
+                "My EV",
+                "--owner",
+                "alice",
+                "--tag",
+                "pilot",
+                "--out",
+                out.toString());
         assertThat(register.code()).as(register.err()).isZero();
         assertThat(register.out()).contains("registered " + vin);
-        assertThat(Files.readString(out.resolve(vin.value()).resolve("cert.pem"))).startsWith("-----BEGIN CERTIFICATE");
+        assertThat(Files.readString(out.resolve(vin.value()).resolve("cert.pem")))
+                .startsWith("-----BEGIN CERTIFICATE");
         assertThat(Files.getPosixFilePermissions(out.resolve(vin.value()).resolve("key.pem")))
                 .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
 
         Run list = run("vehicles", "list");
-        assertThat(list.out()).contains(vin.value()).contains("My EV").contains("alice").contains("active")
+        assertThat(list.out())
+                .contains(vin.value())
+                .contains("My EV")
+                .contains("alice")
+                .contains("active")
                 .contains("1 vehicle(s)");
 
         Run revoke = run("vehicles", "revoke", vin.value());
