@@ -63,6 +63,10 @@ final class BenchReport {
                     "IngestBenchmark.submitAndAwaitDurable[history=discard]",
                     "the cost of durable history"));
 
+    /** Columns in table order, then the rest; write-ahead-log segments are shown apart. */
+    private static final List<String> PART_ORDER =
+            List.of("ts", "vin", "path", "seq", "kind", "num", "txt", "parquet", HistoryFootprint.TABLE_FILES);
+
     private final PrintStream out;
 
     BenchReport(PrintStream out) {
@@ -111,9 +115,10 @@ final class BenchReport {
                 "%nhistory-append: bytes per stored sample (%,d realistic EV samples, time-ordered; target <= 4 B)%n",
                 samples);
         for (Footprint footprint : footprints) {
-            String parts = footprint.bytesByPart().entrySet().stream()
-                    .filter(e -> !e.getKey().equals(HistoryFootprint.WAL_PART))
-                    .map(e -> "%s %.1f".formatted(e.getKey(), (double) e.getValue() / footprint.samples()))
+            String parts = PART_ORDER.stream()
+                    .filter(footprint.bytesByPart()::containsKey)
+                    .map(part -> "%s %.1f"
+                            .formatted(part, (double) footprint.bytesByPart().get(part) / footprint.samples()))
                     .collect(Collectors.joining(", "));
             long walBytes = footprint.bytesByPart().getOrDefault(HistoryFootprint.WAL_PART, 0L);
             out.printf(

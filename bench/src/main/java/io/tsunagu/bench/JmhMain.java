@@ -34,7 +34,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class JmhMain {
     static final String USAGE = """
             usage: jmh [--quick | --smoke] [--forks N] [--json FILE] [REGEX ...]
-              --quick      1 x 1 s warm-up, 2 x 1 s measured (a first look in a few minutes)
+              --quick      1 x 1 s warm-up, 2 x 1 s measured (all benchmarks in about 80 s)
               --smoke      in this JVM, 1 x 100 ms each: proves the harness runs, figures mean nothing
               --forks N    JVMs forked per benchmark (default 1; 0 = in this JVM)
               --json FILE  also write JMH's results as JSON

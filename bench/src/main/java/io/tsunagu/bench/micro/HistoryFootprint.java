@@ -38,7 +38,8 @@ public final class HistoryFootprint {
     /** The part of {@link Footprint#bytesByPart()} holding write-ahead-log segments. */
     public static final String WAL_PART = "wal segments (transient)";
 
-    private static final String TABLE_FILES = "table files";
+    /** The part of {@link Footprint#bytesByPart()} holding metadata, transaction logs and the sequencer's log. */
+    public static final String TABLE_FILES = "table files";
 
     /**
      * The footprint of one writer on disk.

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Applying one frame of {@value EvFleet#SIGNALS_PER_FRAME} samples to the twin of one car (one op = one frame), in a
  * {@link TwinStore} already holding every car's twin; cars take turns, so with 10 k cars the working set is well beyond
- * the CPU caches as in production. Each car has two frames one second apart, applied alternately: every op compares
- * against and replaces an older or newer value, the same map work as fresh data.
+ * the CPU caches as in production. Each car has two frames one second apart, applied alternately: half the ops carry
+ * newer values (replaced), half older ones (kept), the same lookups and comparisons as fresh data.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
