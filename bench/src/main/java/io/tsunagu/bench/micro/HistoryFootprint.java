@@ -1,0 +1,149 @@
+package io.tsunagu.bench.micro;
+
+import io.tsunagu.protocol.telemetry.Sample;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Bytes per stored sample: writes a fixed, time-ordered data set from the EV fleet through one {@link SampleAppender}
+ * in batches of one simulated second, closes the engine (so column files are trimmed to their content) and sums the
+ * file sizes under the database directory, grouped by column. A fixed data set makes the figure independent of how
+ * long a benchmark ran. Write-ahead-log segments are counted apart: QuestDB purges applied segments on a 30 s timer, so
+ * they are transient, and a short run never sees them go.
+ */
+public final class HistoryFootprint {
+    private static final long DAY_MS = 86_400_000L;
+
+    private final int cars;
+    private final int seconds;
+
+    /**
+     * @param cars cars in the fleet
+     * @param seconds simulated seconds to store; samples = cars × seconds × {@value EvFleet#SIGNALS_PER_FRAME}
+     */
+    public HistoryFootprint(int cars, int seconds) {
+        this.cars = cars;
+        this.seconds = seconds;
+    }
+
+    /** The extra writer label of {@link #measure}: {@code raw-table}, then closed days converted to Parquet. */
+    public static final String PARQUET = "raw-table+parquet";
+
+    /** The part of {@link Footprint#bytesByPart()} holding write-ahead-log segments. */
+    public static final String WAL_PART = "wal segments (transient)";
+
+    /** The part of {@link Footprint#bytesByPart()} holding metadata, transaction logs and the sequencer's log. */
+    public static final String TABLE_FILES = "table files";
+
+    /**
+     * The footprint of one writer on disk.
+     *
+     * @param writer {@code tsunagu}, {@code raw-wal}, {@code raw-table} or {@value #PARQUET}
+     * @param samples samples stored
+     * @param bytesByPart bytes on disk by column (its files in all partitions, with index and symbol table), {@code
+     *     parquet} (all columns of converted days), {@value #WAL_PART}, and "table files" (metadata, transaction logs)
+     */
+    public record Footprint(String writer, long samples, Map<String, Long> bytesByPart) {
+        /** Bytes that stay: everything but write-ahead-log segments. */
+        public long storedBytes() {
+            return bytesByPart.entrySet().stream()
+                    .filter(e -> !e.getKey().equals(WAL_PART))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
+        }
+
+        public double bytesPerSample() {
+            return (double) storedBytes() / samples;
+        }
+    }
+
+    /** Stores the data set with {@code writer} in a new directory below {@code scratch}, measures it, deletes it. */
+    public Footprint measure(String writer, Path scratch) {
+        boolean parquet = writer.equals(PARQUET);
+        SampleAppender.Kind kind = parquet ? SampleAppender.Kind.RAW_TABLE : SampleAppender.Kind.of(writer);
+        Path dir = scratch.resolve("footprint-" + kind.label() + (parquet ? "-parquet" : ""));
+        try {
+            long samples = write(kind, dir.resolve("db"), parquet);
+            return new Footprint(writer, samples, bytesByPart(dir.resolve("db")));
+        } finally {
+            try {
+                Directories.delete(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private long write(SampleAppender.Kind kind, Path db, boolean parquet) {
+        EvFleet fleet = new EvFleet(cars, 17, 1_200);
+        long samples = 0;
+        try (SampleAppender appender = kind.open(db)) {
+            for (int s = 0; s < seconds; s++) {
+                List<Sample> batch = fleet.nextSecond();
+                appender.append(batch);
+                samples += batch.size();
+            }
+            if (parquet && appender instanceof RawQuestDbAppender raw) {
+                raw.convertClosedDaysToParquet(nextDayMs(fleet));
+            }
+        }
+        return samples;
+    }
+
+    private static long nextDayMs(EvFleet fleet) {
+        return (fleet.timeMs() / DAY_MS + 1) * DAY_MS;
+    }
+
+    private static Map<String, Long> bytesByPart(Path db) {
+        Path table = tableDir(db);
+        Map<String, Long> parts = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(table)) {
+            files.filter(Files::isRegularFile).forEach(file -> parts.merge(part(table, file), size(file), Long::sum));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return parts;
+    }
+
+    private static Path tableDir(Path db) {
+        try (Stream<Path> dirs = Files.list(db)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("samples"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no samples table under " + db));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Column files are named {@code <column>.<ext>} (data, index, symbol table); everything else is table upkeep. */
+    private static String part(Path table, Path file) {
+        Path relative = table.relativize(file);
+        if (relative.getNameCount() > 1 && relative.getName(0).toString().startsWith("wal")) {
+            return WAL_PART;
+        }
+        String name = file.getFileName().toString();
+        if (name.endsWith(".parquet")) {
+            return "parquet";
+        }
+        int dot = name.indexOf('.');
+        String column = dot < 0 ? "" : name.substring(0, dot);
+        return switch (column) {
+            case "ts", "vin", "path", "seq", "kind", "num", "txt" -> column;
+            default -> TABLE_FILES;
+        };
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
