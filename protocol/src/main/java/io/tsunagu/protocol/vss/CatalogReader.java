@@ -154,6 +154,11 @@ final class CatalogReader {
         String description = node.has("description")
                 ? optionalText(path, node, "description").orElse("")
                 : base.map(SignalSpec::description).orElse("");
+        checkBounds(path, datatype, min, max);
+        return new SignalSpec(path, kind, datatype, unit, min, max, allowed, description);
+    }
+
+    private void checkBounds(String path, VssDatatype datatype, OptionalDouble min, OptionalDouble max) {
         if ((min.isPresent() || max.isPresent()) && !datatype.isNumeric()) {
             throw error(path, "min/max are set but datatype " + datatype + " is not numeric");
         }
@@ -163,7 +168,6 @@ final class CatalogReader {
                     "min " + SignalRule.number(min.getAsDouble()) + " is greater than max "
                             + SignalRule.number(max.getAsDouble()));
         }
-        return new SignalSpec(path, kind, datatype, unit, min, max, allowed, description);
     }
 
     private VssDatatype datatype(String path, JsonNode node) {
