@@ -13,9 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,23 +68,30 @@ final class DemoCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         TsunaguServer tsunagu = TsunaguServer.start(server.toConfig());
         FleetSimulator fleet = vehicles > 0 ? startFleet(tsunagu) : null;
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stopAll = () -> {
+        Vin toolCar = VinGenerator.generate(1, TOOL_CAR_SEED).getFirst();
+        Path toolDir = writeToolCar(tsunagu, toolCar);
+        printBanner(out, tsunagu, toolCar, toolDir);
+        Runnable stop = () -> {
             if (fleet != null) {
                 fleet.close();
             }
             tsunagu.close();
-            stopped.countDown();
         };
-        Thread hook = new Thread(stopAll, "tsunagu-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Vin toolCar = VinGenerator.generate(1, TOOL_CAR_SEED).getFirst();
-        Path toolDir = writeToolCar(tsunagu, toolCar);
-        printBanner(out, tsunagu, toolCar, toolDir);
-        waitAndReport(out, tsunagu, fleet, stopped);
-        if (stopped.getCount() > 0 && StopHooks.remove(hook)) {
-            stopAll.run(); // --duration elapsed: stop here rather than at JVM exit
+        Foreground.hold("tsunagu-demo", stop, durationSeconds, () -> status(tsunagu, fleet), out);
+    }
+
+    private static Optional<String> status(TsunaguServer tsunagu, FleetSimulator fleet) {
+        if (fleet == null) {
+            return Optional.empty();
         }
+        FleetStats s = fleet.stats();
+        return Optional.of(String.format(
+                "fleet: %d/%d cars connected, %d frames recorded, %d acknowledged, %d twins",
+                s.connected(),
+                s.cars(),
+                s.recorded(),
+                s.acked(),
+                tsunagu.twins().size()));
     }
 
     private FleetSimulator startFleet(TsunaguServer tsunagu) {
@@ -150,29 +156,5 @@ final class DemoCommand implements Runnable {
         out.println("  " + mosquittoLine(toolCar, toolDir, tsunagu.mqttPort()));
         out.println();
         out.flush();
-    }
-
-    private void waitAndReport(PrintWriter out, TsunaguServer tsunagu, FleetSimulator fleet, CountDownLatch stopped) {
-        long deadline = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : 0;
-        try {
-            while (!stopped.await(10, TimeUnit.SECONDS)) {
-                if (fleet != null) {
-                    FleetStats s = fleet.stats();
-                    out.printf(
-                            "fleet: %d/%d cars connected, %d frames recorded, %d acknowledged, %d twins%n",
-                            s.connected(),
-                            s.cars(),
-                            s.recorded(),
-                            s.acked(),
-                            tsunagu.twins().size());
-                    out.flush();
-                }
-                if (deadline != 0 && System.nanoTime() > deadline) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -2,7 +2,7 @@ package io.tsunagu.app;
 
 import io.tsunagu.server.TsunaguServer;
 import java.io.PrintWriter;
-import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,24 +26,12 @@ final class ServerCommand implements Runnable {
     @Override
     public void run() {
         TsunaguServer server = TsunaguServer.start(options.toConfig());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            server.close();
-                            stopped.countDown();
-                        },
-                        "tsunagu-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Tsunagu server running%n");
         out.printf("  REST API   http://localhost:%d/api/v1   (OpenAPI: /openapi.yaml)%n", server.httpPort());
         out.printf("  MQTT/TLS   localhost:%d (client certificates required)%n", server.mqttPort());
         out.printf("  admin token in %s%n", options.dataDir.resolve("admin.token"));
         out.flush();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Foreground.hold("tsunagu-server", server::close, 0, Optional::empty, out);
     }
 }

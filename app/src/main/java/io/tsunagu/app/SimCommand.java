@@ -15,8 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,32 +75,18 @@ final class SimCommand implements Runnable {
                 .withSpeed(speed);
         FleetSimulator fleet = new FleetSimulator(config, new RestProvisioner(api));
         fleet.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stopAll = () -> {
-            fleet.close();
-            stopped.countDown();
-        };
-        Thread hook = new Thread(stopAll, "tsunagu-sim-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
-        long deadline = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : 0;
-        try {
-            while (!stopped.await(10, TimeUnit.SECONDS)) {
-                FleetStats s = fleet.stats();
-                out.printf(
-                        "fleet: %d/%d cars connected, %d frames recorded, %d acknowledged, %d buffered%n",
-                        s.connected(), s.cars(), s.recorded(), s.acked(), s.buffered());
-                out.flush();
-                if (deadline != 0 && System.nanoTime() > deadline) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (stopped.getCount() > 0 && StopHooks.remove(hook)) {
-            stopAll.run();
-        }
+        Foreground.hold(
+                "tsunagu-sim",
+                fleet::close,
+                durationSeconds,
+                () -> {
+                    FleetStats s = fleet.stats();
+                    return Optional.of(String.format(
+                            "fleet: %d/%d cars connected, %d frames recorded, %d acknowledged, %d buffered",
+                            s.connected(), s.cars(), s.recorded(), s.acked(), s.buffered()));
+                },
+                out);
     }
 
     /** Registers cars through {@code POST /api/v1/vehicles}; a car that exists gets a new certificate. */
