@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.command.CommandVerifier;
 import io.tsunagu.protocol.command.CommandVerifier.Verification;
+import io.tsunagu.protocol.command.RefusalReason;
 import io.tsunagu.protocol.wire.CommandBody;
 import io.tsunagu.protocol.wire.CommandEnvelope;
 import io.tsunagu.protocol.wire.CommandResult;
@@ -36,6 +37,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A command that started before a crash is reported {@code FAILED(interrupted)} when the executor is created, and
  * never runs again.
+ *
+ * <p>Trust: the car executes commands signed by a fleet key (from provisioning; the server holds the private key) or
+ * by a user key paired through {@code keys.pair}. A user keeps the paired key's private half on their own device and
+ * signs there (with {@link io.tsunagu.protocol.command.CommandSigner}, using their own per-key counter), so the server
+ * only relays those envelopes and cannot forge them: a compromised server can sign only as the fleet, can pair a key of
+ * its own only with someone in the car confirming ({@link PairingConfirmation}), and can never revoke or replace a
+ * user's key id (see {@code keys.revoke}). Limiting what the fleet key may do once a user key is paired is not
+ * implemented yet.
  *
  * <p>Threading: {@link #submit} may be called from any thread (the MQTT client's); commands run on the given executor,
  * one at a time. {@link #handle} runs one command on the calling thread (tests, or a caller that orders by itself).
@@ -96,6 +105,16 @@ public final class CommandExecutor implements AutoCloseable {
         switch (verifier.verify(payload)) {
             case Verification.Refused refused -> refuse(refused, payload);
             case Verification.Duplicate duplicate -> reReport(duplicate.body());
+            case Verification.Accepted accepted
+            when accepted.body().getCounter() < 0 ->
+                // The replay state keeps counters as signed longs with -1 for "none": a counter of 2^63 or more would
+                // disable the replay check for its key, so the car refuses it.
+                refuse(
+                        new Verification.Refused(
+                                RefusalReason.MALFORMED,
+                                "counter must be below 2^63",
+                                Optional.of(accepted.body().getCommandId())),
+                        payload);
             case Verification.Accepted accepted -> run(accepted.keyId(), accepted.body());
         }
     }

@@ -177,6 +177,19 @@ class CommandExecutorTest {
     }
 
     @Test
+    void refusesACounterOfTwoToTheSixtyThreeOrMoreThatWouldDisableTheReplayCheck() {
+        executor.handle(signed(body("big", "doors.unlock", Long.MIN_VALUE)));
+        executor.handle(signed(body("c1", "doors.unlock", 1)));
+
+        assertThat(resultsOf("big"))
+                .singleElement()
+                .extracting(CommandResult::getReason)
+                .isEqualTo("malformed");
+        assertThat(resultsOf("c1")).last().extracting(CommandResult::getStatus).isEqualTo(Status.EXECUTED);
+        assertThat(actions).containsExactly("doors.unlock");
+    }
+
+    @Test
     void refusesGarbageAsMalformedWithoutACommandId() {
         executor.handle(new byte[] {(byte) 0xFF, 0x01, 0x02});
 
