@@ -1,8 +1,12 @@
 package io.tsunagu.agent;
 
+import io.tsunagu.agent.command.ActuatorHandler;
+import io.tsunagu.agent.command.PairingConfirmation;
 import io.tsunagu.protocol.Vin;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -15,7 +19,8 @@ import java.util.function.Consumer;
  * @param host the broker host
  * @param port the broker's TLS port (8883)
  * @param credentials client certificate, key and the CA to trust
- * @param bufferDir folder of the offline buffer file ({@code <vin>.mv.db})
+ * @param bufferDir folder of the offline buffer file ({@code <vin>.mv.db}) and of the command store ({@code
+ *     <vin>.commands.mv.db})
  * @param backoff reconnect backoff
  * @param retryBackoff pause before frames the broker deferred (0x97 quota exceeded, 0x83 storage failed) are sent
  *     again; the attempt counts the pauses since the last delivery
@@ -27,7 +32,12 @@ import java.util.function.Consumer;
  * @param sessionExpirySeconds MQTT 5 session expiry; the broker keeps the session (and queued commands) this long
  * @param keepAliveSeconds MQTT keep-alive
  * @param clock the source of {@link VehicleAgent#record(java.util.Map)} timestamps
- * @param commandHandler receives the payload of every message on {@code vehicles/{vin}/commands}
+ * @param commandHandler sees the raw payload of every message on {@code vehicles/{vin}/commands} before the command
+ *     executor handles it (an observer, e.g. for tests; it must not block)
+ * @param commandKeys the fleet's command public keys by key id (from provisioning); commands signed with them, or with
+ *     a user key paired later, are executed
+ * @param actuators carries out verified commands
+ * @param pairingConfirmation the in-car approval of {@code keys.pair}; declines by default
  * @param executor runs the agent's send loop; empty: the agent starts its own single thread
  * @param jitterSeed seed of the backoff's random jitter
  */
@@ -48,10 +58,14 @@ public record AgentConfig(
         int keepAliveSeconds,
         Clock clock,
         Consumer<byte[]> commandHandler,
+        Map<String, PublicKey> commandKeys,
+        ActuatorHandler actuators,
+        PairingConfirmation pairingConfirmation,
         Optional<Executor> executor,
         long jitterSeed) {
 
     public AgentConfig {
+        commandKeys = Map.copyOf(commandKeys);
         require(port > 0 && port < 65_536, "port must be 1-65535, got " + port);
         require(!host.isBlank(), "host must not be blank");
         require(maxInFlight >= 1, "maxInFlight must be at least 1, got " + maxInFlight);
@@ -95,6 +109,9 @@ public record AgentConfig(
         private int keepAliveSeconds = 30;
         private Clock clock = Clock.systemUTC();
         private Consumer<byte[]> commandHandler = payload -> {};
+        private Map<String, PublicKey> commandKeys = Map.of();
+        private ActuatorHandler actuators = ActuatorHandler.unsupported();
+        private PairingConfirmation pairingConfirmation = PairingConfirmation.DECLINE;
         private Optional<Executor> executor = Optional.empty();
         private long jitterSeed = System.nanoTime();
 
@@ -173,7 +190,23 @@ public record AgentConfig(
             return this;
         }
 
-        /** Runs the send loop on a shared executor (a fleet simulator shares one among many agents). */
+        /** The fleet's command public keys by key id, e.g. {@code "fleet-1"}. */
+        public Builder commandKeys(Map<String, PublicKey> commandKeys) {
+            this.commandKeys = commandKeys;
+            return this;
+        }
+
+        public Builder actuators(ActuatorHandler actuators) {
+            this.actuators = actuators;
+            return this;
+        }
+
+        public Builder pairingConfirmation(PairingConfirmation pairingConfirmation) {
+            this.pairingConfirmation = pairingConfirmation;
+            return this;
+        }
+
+        /** Runs the send loop and commands on a shared executor (a fleet simulator shares one among many agents). */
         public Builder executor(Executor executor) {
             this.executor = Optional.of(executor);
             return this;
@@ -202,6 +235,9 @@ public record AgentConfig(
                     keepAliveSeconds,
                     clock,
                     commandHandler,
+                    commandKeys,
+                    actuators,
+                    pairingConfirmation,
                     executor,
                     jitterSeed);
         }

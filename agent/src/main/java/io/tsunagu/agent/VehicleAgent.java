@@ -9,10 +9,15 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import io.tsunagu.agent.buffer.DiskBuffer;
+import io.tsunagu.agent.command.CommandExecutor;
+import io.tsunagu.agent.command.CommandStore;
 import io.tsunagu.protocol.Topics;
+import io.tsunagu.protocol.wire.CommandResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +42,13 @@ import org.slf4j.LoggerFactory;
  * name invalid) it is dropped, logged and counted as rejected: it would be refused forever. See {@link
  * PubAckVerdict}.
  *
- * <p>Threading: {@link #record} may be called from any thread. The send loop runs on the configured executor (one
- * task at a time per agent); MQTT callbacks run on the client's threads and only schedule it.
+ * <p>Commands: envelopes on {@code vehicles/{vin}/commands} go to a {@link CommandExecutor} (verify, remember, execute
+ * through {@link AgentConfig#actuators()}, report on {@code vehicles/{vin}/commands/result}); its {@link CommandStore}
+ * is the file {@code <vin>.commands.mv.db} in the buffer folder. Results the cloud has not acknowledged are published
+ * again after every connect.
+ *
+ * <p>Threading: {@link #record} may be called from any thread. The send loop and the commands run on the configured
+ * executor (one task at a time each per agent); MQTT callbacks run on the client's threads and only schedule them.
  */
 public final class VehicleAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VehicleAgent.class);
@@ -48,6 +58,7 @@ public final class VehicleAgent implements AutoCloseable {
     private final DiskBuffer buffer;
     private final Mqtt5AsyncClient client;
     private final TelemetryPump pump;
+    private final CommandExecutor commands;
     private final TelemetryPayloads payloads = new TelemetryPayloads();
     private final @Nullable ExecutorService ownedExecutor;
     private final Random jitter;
@@ -76,9 +87,38 @@ public final class VehicleAgent implements AutoCloseable {
         this.client = buildClient();
         this.pump = new TelemetryPump(
                 config, buffer, client, config.executor().orElse(ownedExecutor), () -> connected && !closed, jitter);
-        client.publishes(
-                MqttGlobalPublishFilter.SUBSCRIBED,
-                publish -> config.commandHandler().accept(publish.getPayloadAsBytes()));
+        this.commands = new CommandExecutor(
+                config.vin(),
+                CommandStore.open(
+                        config.bufferDir().resolve(config.vin().value() + ".commands.mv.db"),
+                        CommandStore.DEFAULT_MAX_REMEMBERED_IDS),
+                config.commandKeys(),
+                config.actuators(),
+                config.pairingConfirmation(),
+                this::publishResult,
+                config.clock(),
+                config.executor().orElse(ownedExecutor));
+        String commandTopic = Topics.commands(config.vin());
+        client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, publish -> {
+            if (publish.getTopic().toString().equals(commandTopic)) {
+                byte[] payload = publish.getPayloadAsBytes();
+                config.commandHandler().accept(payload);
+                commands.submit(payload);
+            }
+        });
+    }
+
+    /** Publishes a command result with QoS 1; completes normally only on a PUBACK with a success code. */
+    private CompletionStage<?> publishResult(CommandResult result) {
+        return client.publishWith()
+                .topic(Topics.commandResult(config.vin()))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .contentType(Topics.CONTENT_TYPE_PROTOBUF)
+                .payload(result.toByteArray())
+                .send()
+                .thenCompose(sent -> sent.getError()
+                        .<CompletableFuture<Object>>map(CompletableFuture::failedFuture)
+                        .orElseGet(() -> CompletableFuture.completedFuture(sent)));
     }
 
     private Mqtt5AsyncClient buildClient() {
@@ -194,6 +234,7 @@ public final class VehicleAgent implements AutoCloseable {
                         LOG.warn("{}: subscribing to commands failed: {}", config.vin(), error.toString());
                     }
                 });
+        commands.republishPending();
         pump.request();
     }
 
@@ -236,6 +277,7 @@ public final class VehicleAgent implements AutoCloseable {
             ownedExecutor.shutdown();
         }
         pump.stop();
+        commands.close();
         long buffered = buffer.size();
         buffer.close();
         LOG.info("{}: closed, {} frame(s) stay buffered", config.vin(), buffered);

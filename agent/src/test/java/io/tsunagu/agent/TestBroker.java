@@ -78,6 +78,12 @@ final class TestBroker implements AutoCloseable {
         hivemq = build();
     }
 
+    /** Whether the client holds a subscription to exactly this topic filter. */
+    boolean subscribed(String clientId, String topicFilter) {
+        return Services.subscriptionStore().getSubscriptions(clientId).join().stream()
+                .anyMatch(s -> s.getTopicFilter().equals(topicFilter));
+    }
+
     @Override
     public void close() throws Exception {
         hivemq.close();

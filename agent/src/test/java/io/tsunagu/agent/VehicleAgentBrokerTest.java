@@ -4,22 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import io.tsunagu.agent.command.ActionOutcome;
 import io.tsunagu.protocol.Topics;
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.protocol.command.CommandKeys;
+import io.tsunagu.protocol.command.CommandSigner;
 import io.tsunagu.protocol.telemetry.RawFrame;
 import io.tsunagu.protocol.telemetry.RawFrame.RawSignal;
 import io.tsunagu.protocol.telemetry.TelemetryDecoder;
+import io.tsunagu.protocol.wire.CommandBody;
+import io.tsunagu.protocol.wire.CommandResult;
 import io.tsunagu.protocol.wire.TelemetryBatch;
 import io.tsunagu.protocol.wire.TelemetryFrame;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -215,6 +225,100 @@ class VehicleAgentBrokerTest {
         }
         assertThat(seqsReceived(vin)).containsExactly(1L, 2L, 3L, 4L);
         assertThat(telemetryMessages(vin)).hasSize(2);
+    }
+
+    @Test
+    void executesASignedCommandOnceReportsItTwiceWhenDeliveredTwiceAndRemembersItAfterARestart() throws Exception {
+        Vin vin = vin(40);
+        KeyPair fleet = CommandKeys.ed25519();
+        CommandSigner signer = new CommandSigner("fleet-1", fleet.getPrivate());
+        List<String> executed = new CopyOnWriteArrayList<>();
+        AgentConfig config = config(vin)
+                .commandKeys(Map.of("fleet-1", fleet.getPublic()))
+                .actuators((action, params) -> {
+                    executed.add(action + params);
+                    return ActionOutcome.executed();
+                })
+                .build();
+        byte[] lock = signer.sign(CommandBody.newBuilder()
+                        .setVin(vin.value())
+                        .setCommandId("cmd-1")
+                        .setAction("doors.lock")
+                        .setIssuedAtMs(System.currentTimeMillis())
+                        .setExpiresAtMs(System.currentTimeMillis() + 600_000)
+                        .setCounter(1)
+                        .build())
+                .toByteArray();
+        Mqtt5BlockingClient cloud = cloudClient();
+        try {
+            try (VehicleAgent agent = new VehicleAgent(config)) {
+                agent.start();
+                await().atMost(TIMEOUT).until(() -> broker.subscribed(vin.value(), Topics.commands(vin)));
+                publishCommand(cloud, vin, lock);
+                await().atMost(TIMEOUT).until(() -> results(vin).contains("cmd-1 EXECUTED "));
+                publishCommand(cloud, vin, lock); // a re-delivery after a lost acknowledgement
+                publishCommand(cloud, vin, new byte[] {1, 2, 3});
+                await().atMost(TIMEOUT).until(() -> results(vin).contains(" REFUSED malformed"));
+            }
+            try (VehicleAgent restarted = new VehicleAgent(config)) {
+                restarted.start();
+                await().atMost(TIMEOUT).until(() -> broker.subscribed(vin.value(), Topics.commands(vin)));
+                publishCommand(cloud, vin, lock);
+                await().atMost(TIMEOUT)
+                        .until(() -> results(vin).stream()
+                                        .filter(r -> r.equals("cmd-1 EXECUTED "))
+                                        .count()
+                                == 3);
+            }
+        } finally {
+            cloud.disconnect();
+        }
+        assertThat(executed).containsExactly("doors.lock{}");
+        assertThat(results(vin))
+                .containsExactly(
+                        "cmd-1 DELIVERED ",
+                        "cmd-1 EXECUTED ",
+                        "cmd-1 EXECUTED ",
+                        " REFUSED malformed",
+                        "cmd-1 EXECUTED ");
+    }
+
+    private static Mqtt5BlockingClient cloudClient() throws Exception {
+        AgentCredentials credentials = pki.client("cloud-test");
+        Mqtt5BlockingClient client = Mqtt5Client.builder()
+                .identifier("cloud-test")
+                .serverHost("localhost")
+                .serverPort(broker.port)
+                .sslConfig()
+                .keyManagerFactory(PemTls.keyManagers(credentials))
+                .trustManagerFactory(PemTls.trustManagers(credentials))
+                .applySslConfig()
+                .buildBlocking();
+        client.connect();
+        return client;
+    }
+
+    private static void publishCommand(Mqtt5BlockingClient cloud, Vin vin, byte[] envelope) {
+        cloud.publishWith()
+                .topic(Topics.commands(vin))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(envelope)
+                .send();
+    }
+
+    /** The car's command results in arrival order, as "id STATUS reason". */
+    private static List<String> results(Vin vin) {
+        return broker.received.stream()
+                .filter(r -> r.topic().equals(Topics.commandResult(vin)))
+                .map(r -> {
+                    try {
+                        CommandResult result = CommandResult.parseFrom(r.payload());
+                        return result.getCommandId() + " " + result.getStatus() + " " + result.getReason();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .toList();
     }
 
     private static boolean isTelemetry(TestBroker.Received publish) {

@@ -1,9 +1,10 @@
 package io.tsunagu.sim;
 
 import io.tsunagu.agent.AgentConfig;
-import io.tsunagu.agent.AgentCredentials;
 import io.tsunagu.agent.AgentStats;
 import io.tsunagu.agent.VehicleAgent;
+import io.tsunagu.agent.command.CommandKey;
+import io.tsunagu.agent.command.PairingConfirmation;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.sim.model.EvModel;
 import io.tsunagu.sim.model.VehicleProfile;
@@ -12,11 +13,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,21 +30,33 @@ import org.slf4j.LoggerFactory;
  * FleetConfig#effectiveIntervalMs()} of simulated time and recording one frame stamped with the car's simulated time.
  * Fixed steps keep every car's data a pure function of the seed even when the machine falls behind (the simulation
  * then runs slower than {@code speed}, it does not skip). Ticks of different cars are staggered over the period.
+ *
+ * <p>Commands: each car trusts the fleet command key(s) its {@link Provisioner} returns, executes commands on its model
+ * through {@link SimulatedActuators} and approves key pairings with the configured {@link PairingConfirmation}. A tick
+ * and a command on the same car hold the car's model monitor, one at a time.
  */
 public final class FleetSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
 
     private final FleetConfig config;
     private final Provisioner provisioner;
+    private final PairingConfirmation pairing;
     private final ScheduledExecutorService scheduler;
     private final List<Car> cars = new ArrayList<>();
     private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
     private final AtomicLong tickErrors = new AtomicLong();
     private boolean started;
 
+    /** A fleet whose cars approve every key pairing (as if someone in the car always confirmed). */
     public FleetSimulator(FleetConfig config, Provisioner provisioner) {
+        this(config, provisioner, PairingConfirmation.APPROVE);
+    }
+
+    /** A fleet whose cars answer {@code keys.pair} with {@code pairing}. */
+    public FleetSimulator(FleetConfig config, Provisioner provisioner, PairingConfirmation pairing) {
         this.config = config;
         this.provisioner = provisioner;
+        this.pairing = pairing;
         this.scheduler = Executors.newScheduledThreadPool(
                 config.threads(),
                 Thread.ofPlatform().name("fleet-", 0).daemon(true).factory());
@@ -74,9 +90,12 @@ public final class FleetSimulator implements AutoCloseable {
 
     private Car startCar(int index, Vin vin) {
         VehicleProfile profile = config.profiles().get(index % config.profiles().size());
-        AgentCredentials credentials = provisioner.provision(vin, profile);
+        Provisioner.Provisioned provisioned = provisioner.provisionCar(vin, profile);
         EvModel model = new EvModel(profile, config.seed() * 1_000_003L + index, config.simStartEpochMs());
-        AgentConfig agentConfig = AgentConfig.builder(vin, credentials)
+        AtomicReference<Optional<VehicleAgent>> agentRef = new AtomicReference<>(Optional.empty());
+        SimulatedActuators actuators = new SimulatedActuators(
+                model, m -> agentRef.get().ifPresent(agent -> agent.record(m.timeMs(), m.signals())));
+        AgentConfig agentConfig = AgentConfig.builder(vin, provisioned.credentials())
                 .host(config.host())
                 .port(config.port())
                 .bufferDir(config.bufferDir())
@@ -84,15 +103,20 @@ public final class FleetSimulator implements AutoCloseable {
                 .executor(scheduler)
                 .clock(Clock.fixed(Instant.ofEpochMilli(config.simStartEpochMs()), ZoneOffset.UTC))
                 .jitterSeed(config.seed() + index)
+                .commandKeys(provisioned.commandKeys().stream()
+                        .collect(Collectors.toMap(CommandKey::keyId, CommandKey::key, (a, b) -> b)))
+                .actuators(actuators)
+                .pairingConfirmation(pairing)
                 .build();
         VehicleAgent agent = new VehicleAgent(agentConfig);
+        agentRef.set(Optional.of(agent));
         agent.start();
         return new Car(vin, model, agent);
     }
 
     private void tick(Car car) {
         try {
-            synchronized (car) {
+            synchronized (car.model) {
                 car.model.step(config.effectiveIntervalMs() / 1_000.0);
                 car.agent.record(car.model.timeMs(), car.model.signals());
             }
@@ -126,7 +150,7 @@ public final class FleetSimulator implements AutoCloseable {
         ticks.forEach(t -> t.cancel(false));
         FleetStats last = stats();
         for (Car car : cars) {
-            synchronized (car) {
+            synchronized (car.model) {
                 car.agent.close();
             }
         }

@@ -21,4 +21,10 @@ final class CarState {
     double chargePowerKw; // into the battery
     double tripEnergyKwh;
     double tripDistanceM;
+    // Remote-controllable state (commands); none of it draws on the random stream, so seeds keep their trajectories.
+    boolean doorsLocked = true;
+    boolean climateOn; // remote climate while parked or charging; HVAC always runs while driving
+    double climateTargetC = 21;
+    boolean chargePortOpen;
+    double hornLightsRemainingS;
 }

@@ -9,8 +9,12 @@ import java.util.SplittableRandom;
  *
  * <p>The car alternates between trips (a {@link DriveCycle} along a {@link Route} around Munich), parking and
  * charging sessions. Traction power follows the road-load equation {@code F = m·a + ½·ρ·Cd·A·v² + Crr·m·g} with a
- * drive-train efficiency and limited regeneration; HVAC draws power to hold the cabin at 21 °C; a series hybrid's
- * generator starts below its SoC threshold and burns fuel.
+ * drive-train efficiency and limited regeneration; HVAC draws power to hold the cabin at its setpoint (21 °C unless a
+ * command set another) while driving or while remote climate is on; a series hybrid's generator starts below its SoC
+ * threshold and burns fuel.
+ *
+ * <p>Remote commands act on it through {@link #lockDoors}, {@link #startClimate}, {@link #startCharging} and friends;
+ * their effect shows in the next {@link #signals()}.
  */
 public final class EvModel {
     /** What the car is doing. */
@@ -32,7 +36,7 @@ public final class EvModel {
     private static final double REGEN_EFFICIENCY = 0.70;
     private static final double AUX_W = 250;
     private static final double STANDBY_W = 30;
-    private static final double CABIN_TARGET_C = 21;
+    private static final double HORN_LIGHTS_FLASH_S = 3;
     private static final double MAX_SUBSTEP_S = 1.0;
 
     private final VehicleProfile profile;
@@ -89,10 +93,11 @@ public final class EvModel {
         }
         state.currentA = Battery.currentA(profile, socPercent(), state.batteryPowerW);
         state.batteryTempC = Battery.nextTemperature(profile, state.batteryTempC, state.currentA, ambient, h);
-        boolean hvacOn = state.phase == Phase.DRIVING;
+        boolean hvacOn = climateActive();
         double tau = hvacOn ? 400 : 1_800;
-        double target = hvacOn ? CABIN_TARGET_C : ambient;
+        double target = hvacOn ? state.climateTargetC : ambient;
         state.cabinTempC += (target - state.cabinTempC) * Math.min(1, h / tau);
+        state.hornLightsRemainingS = Math.max(0, state.hornLightsRemainingS - h);
         tyres.step(h, ambient, state.speedMs * 3.6);
         elapsedS += h;
     }
@@ -133,9 +138,14 @@ public final class EvModel {
         return profile.rollingResistance() * profile.massKg() * G;
     }
 
-    /** HVAC electrical power (W): a heat pump (COP 2.5) holding 21 °C against the outside temperature. */
+    /** HVAC electrical power (W): a heat pump (COP 2.5) holding the setpoint against the outside temperature. */
     private double hvacW(double ambient) {
-        return Math.min(4_500, 120 * Math.abs(ambient - CABIN_TARGET_C) / 2.5);
+        return Math.min(4_500, 120 * Math.abs(ambient - state.climateTargetC) / 2.5);
+    }
+
+    /** Remote climate's draw while parked or charging (W); while driving it is part of the traction balance. */
+    private double remoteClimateW() {
+        return state.climateOn ? hvacW(ambientC()) : 0;
     }
 
     private double generatorW(double h) {
@@ -160,7 +170,7 @@ public final class EvModel {
         state.speedMs = 0;
         state.engineRunning = false;
         state.chargePowerKw = 0;
-        applyBatteryPower(-STANDBY_W, h);
+        applyBatteryPower(-STANDBY_W - remoteClimateW(), h);
         state.parkRemainingS -= h;
         if (state.parkRemainingS <= 0) {
             startTrip();
@@ -175,7 +185,7 @@ public final class EvModel {
                 state.chargeType == ChargeType.DC ? Battery.dcPowerKw(profile, soc) : Battery.acPowerKw(profile, soc);
         double efficiency = state.chargeType == ChargeType.DC ? 0.95 : 0.90;
         state.chargePowerKw = kw * efficiency;
-        applyBatteryPower(state.chargePowerKw * 1_000 - STANDBY_W, h);
+        applyBatteryPower(state.chargePowerKw * 1_000 - STANDBY_W - remoteClimateW(), h);
         if (socPercent() >= state.chargeLimitPercent) {
             state.chargePowerKw = 0;
             state.phase = Phase.PARKED; // cable stays in until the next trip starts
@@ -203,6 +213,8 @@ public final class EvModel {
 
     void startTrip() {
         state.cableConnected = false;
+        state.chargePortOpen = false;
+        state.doorsLocked = false;
         state.phase = Phase.DRIVING;
         double maxByEnergyM = profile.hybrid()
                 ? 80_000
@@ -215,6 +227,7 @@ public final class EvModel {
     void plugIn(ChargeType type, int limitPercent) {
         state.speedMs = 0;
         state.cableConnected = true;
+        state.chargePortOpen = true;
         state.chargeType = type;
         state.chargeLimitPercent = limitPercent;
         state.phase = socPercent() < limitPercent ? Phase.CHARGING : Phase.PARKED;
@@ -229,6 +242,89 @@ public final class EvModel {
 
     void refuel() {
         profile.rangeExtender().ifPresent(r -> state.fuelLitres = r.fuelTankLitres());
+    }
+
+    /** What {@link #startCharging()} did. */
+    public enum ChargingStart {
+        STARTED,
+        /** Already charging: nothing to do. */
+        ALREADY_CHARGING,
+        NOT_PLUGGED_IN,
+        /** The state of charge is at or above the charge limit. */
+        AT_LIMIT
+    }
+
+    /** Locks or unlocks all doors. */
+    public void lockDoors(boolean locked) {
+        state.doorsLocked = locked;
+    }
+
+    /** Turns remote climate on with a cabin setpoint (°C); the cabin approaches it over minutes. */
+    public void startClimate(double targetC) {
+        state.climateTargetC = targetC;
+        state.climateOn = true;
+    }
+
+    public void stopClimate() {
+        state.climateOn = false;
+    }
+
+    /** Starts charging: only with a cable plugged in and below the charge limit. */
+    public ChargingStart startCharging() {
+        if (state.phase == Phase.CHARGING) {
+            return ChargingStart.ALREADY_CHARGING;
+        }
+        if (!state.cableConnected || state.phase == Phase.DRIVING) {
+            return ChargingStart.NOT_PLUGGED_IN;
+        }
+        if (socPercent() >= state.chargeLimitPercent) {
+            return ChargingStart.AT_LIMIT;
+        }
+        state.phase = Phase.CHARGING;
+        return ChargingStart.STARTED;
+    }
+
+    /** Stops charging (the cable stays in); no effect when not charging. */
+    public void stopCharging() {
+        if (state.phase == Phase.CHARGING) {
+            state.chargePowerKw = 0;
+            state.phase = Phase.PARKED;
+        }
+    }
+
+    /** Sets the state of charge (percent, 0-100) at which charging stops. */
+    public void setChargeLimit(int limitPercent) {
+        state.chargeLimitPercent = Math.clamp(limitPercent, 0, 100);
+    }
+
+    public void openChargePort() {
+        state.chargePortOpen = true;
+    }
+
+    /** Sounds the horn and flashes the hazard lights for a few seconds. */
+    public void flashHornAndLights() {
+        state.hornLightsRemainingS = HORN_LIGHTS_FLASH_S;
+    }
+
+    /** Driving always runs HVAC; parked or charging only with remote climate on. */
+    boolean climateActive() {
+        return state.phase == Phase.DRIVING || state.climateOn;
+    }
+
+    public boolean doorsLocked() {
+        return state.doorsLocked;
+    }
+
+    public double cabinTemperatureC() {
+        return state.cabinTempC;
+    }
+
+    public int chargeLimitPercent() {
+        return state.chargeLimitPercent;
+    }
+
+    public boolean cableConnected() {
+        return state.cableConnected;
     }
 
     /** Average consumption (kWh/km) over recent driving, 0.18 before the first trip; drives range estimates. */

@@ -14,6 +14,8 @@ final class TripPlanner {
         CarState state = car.state;
         state.speedMs = 0;
         state.engineRunning = false;
+        state.doorsLocked = true; // the driver locks up and switches the car off
+        state.climateOn = false;
         VehicleProfile profile = car.profile();
         double soc = car.socPercent();
         profile.rangeExtender().ifPresent(rex -> {

@@ -11,6 +11,9 @@ import java.util.Map;
 final class VssSignals {
     static final String BATTERY = "Vehicle.Powertrain.TractionBattery.";
     static final String CHARGING = BATTERY + "Charging.";
+    private static final String[] DOORS = {
+        "Row1.DriverSide", "Row1.PassengerSide", "Row2.DriverSide", "Row2.PassengerSide"
+    };
     private static final String[] WHEELS = {"Row1.Wheel.Left", "Row1.Wheel.Right", "Row2.Wheel.Left", "Row2.Wheel.Right"
     };
 
@@ -32,6 +35,14 @@ final class VssSignals {
         out.put("Vehicle.TraveledDistance", Math.round(s.odometerM));
         out.put("Vehicle.Exterior.AirTemperature", round(car.ambientC(), 1));
         out.put("Vehicle.Cabin.HVAC.AmbientAirTemperature", round(s.cabinTempC, 1));
+        out.put("Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature", round(s.climateTargetC, 1));
+        out.put("Vehicle.Cabin.HVAC.IsAirConditioningActive", car.climateActive());
+        for (String door : DOORS) {
+            out.put("Vehicle.Cabin.Door." + door + ".IsLocked", s.doorsLocked);
+        }
+        boolean flashing = s.hornLightsRemainingS > 0;
+        out.put("Vehicle.Body.Horn.IsActive", flashing);
+        out.put("Vehicle.Body.Lights.Hazard.IsSignaling", flashing);
         out.put(BATTERY + "StateOfCharge.Current", round(soc, 2));
         out.put(BATTERY + "StateOfCharge.Displayed", round(Math.clamp((soc - 2) / 96 * 100, 0, 100), 1));
         out.put(BATTERY + "NetCapacity", Math.round(profile.usableCapacityKwh()));
@@ -44,6 +55,7 @@ final class VssSignals {
         out.put(BATTERY + "Range", Math.round(batteryRangeM));
         out.put(CHARGING + "IsCharging", charging);
         out.put(CHARGING + "ChargingPort.AnyPosition.IsChargingCableConnected", s.cableConnected);
+        out.put(CHARGING + "ChargingPort.AnyPosition.IsFlapOpen", s.chargePortOpen);
         out.put(CHARGING + "ChargeLimit", (long) s.chargeLimitPercent);
         out.put(CHARGING + "ChargeRate", round(charging ? s.chargePowerKw / consumption : 0, 1));
         out.put(CHARGING + "TimeToComplete", timeToCompleteS(car, soc, charging));
