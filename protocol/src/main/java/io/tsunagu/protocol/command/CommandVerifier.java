@@ -30,7 +30,7 @@ public final class CommandVerifier {
 
     /** What the car remembers across restarts. */
     public interface ReplayState {
-        /** Highest counter accepted for the key, or -1. */
+        /** Highest counter accepted for the key, or -1 if none (counters are 0 .. 2^63-1). */
         long lastCounter(String keyId);
 
         boolean executed(String commandId);
@@ -131,6 +131,13 @@ public final class CommandVerifier {
         if (id.isEmpty()) {
             return refuse(RefusalReason.MALFORMED, "command has no id", id);
         }
+        if (body.getCounter() < 0) {
+            // uint64 on the wire; counters of 2^63 and above would read as "no counter yet" below.
+            return refuse(
+                    RefusalReason.MALFORMED,
+                    "counter " + Long.toUnsignedString(body.getCounter()) + " is out of range (must be below 2^63)",
+                    id);
+        }
         if (replay.executed(body.getCommandId())) {
             return new Verification.Duplicate(body);
         }
@@ -140,7 +147,7 @@ public final class CommandVerifier {
                     RefusalReason.EXPIRED, "command expired at " + body.getExpiresAtMs() + " (now " + now + ")", id);
         }
         long last = replay.lastCounter(keyId);
-        if (Long.compareUnsigned(body.getCounter(), last) <= 0 && last >= 0) {
+        if (body.getCounter() <= last) {
             return refuse(
                     RefusalReason.REPLAYED,
                     "counter " + Long.toUnsignedString(body.getCounter()) + " is not above " + last + " for key '"
