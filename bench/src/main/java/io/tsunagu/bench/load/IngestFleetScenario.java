@@ -77,7 +77,7 @@ final class IngestFleetScenario implements Scenario {
             extras.put("connectFailures", (double) connected.failed());
             extras.put("connectAllS", connected.seconds());
             extras.put("published", (double) tracker.sent());
-            subscriber.ifPresent(s -> extras.put("deliveredToSubscriber", (double) s.received()));
+            subscriber.ifPresent(s -> extras.put("deliveredToSubscriber", (double) s.receivedWhenQuiet()));
             return Measurement.of(
                     target.name(),
                     "msg",

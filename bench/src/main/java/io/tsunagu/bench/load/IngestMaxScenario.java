@@ -77,7 +77,7 @@ final class IngestMaxScenario implements Scenario {
             tracker.drain(30_000);
             Map<String, Double> extras = new LinkedHashMap<>();
             extras.put("connectFailures", (double) connected.failed());
-            subscriber.ifPresent(s -> extras.put("deliveredToSubscriber", (double) s.received()));
+            subscriber.ifPresent(s -> extras.put("deliveredToSubscriber", (double) s.receivedWhenQuiet()));
             return Measurement.of(
                     target.name(),
                     "msg",

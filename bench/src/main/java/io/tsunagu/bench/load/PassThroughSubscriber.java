@@ -37,7 +37,14 @@ final class PassThroughSubscriber implements AutoCloseable {
         }
     }
 
-    long received() {
+    /** Messages delivered so far, after waiting (at most 10 s) until deliveries stop: the broker may still be behind. */
+    long receivedWhenQuiet() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long last = -1;
+        while (received.sum() != last && System.nanoTime() < deadline) {
+            last = received.sum();
+            ChildServer.sleep(200);
+        }
         return received.sum();
     }
 
