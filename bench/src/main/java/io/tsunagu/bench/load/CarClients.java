@@ -8,9 +8,11 @@ import io.tsunagu.protocol.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A set of cars connected to one target with HiveMQ's asynchronous MQTT 5 client (all clients share its Netty event
@@ -25,7 +27,7 @@ final class CarClients implements AutoCloseable {
     private final AtomicLongArray seqs;
 
     /** What connecting every car cost. */
-    record Connected(CarClients clients, int failed, double seconds, Latencies latencies) {}
+    record Connected(CarClients clients, int failed, String firstError, double seconds, Latencies latencies) {}
 
     private CarClients(List<CarIdentity> cars, List<Mqtt5AsyncClient> clients) {
         this.cars = cars;
@@ -33,8 +35,16 @@ final class CarClients implements AutoCloseable {
         this.seqs = new AtomicLongArray(cars.size());
     }
 
-    /** Starts every car's CONNECT at once and waits for all CONNACKs (or failures). */
+    /** Starts every car's CONNECT at once (a storm) and waits for all CONNACKs or failures. */
     static Connected connectAll(List<CarIdentity> cars, Target target) {
+        return connect(cars, target, cars.size());
+    }
+
+    /**
+     * Connects the cars with at most {@code maxInFlight} handshakes at a time (each completion starts the next): how
+     * a fleet comes online when a scenario is about steady load, not about the storm.
+     */
+    static Connected connect(List<CarIdentity> cars, Target target, int maxInFlight) {
         List<Mqtt5AsyncClient> clients = new ArrayList<>(cars.size());
         for (CarIdentity car : cars) {
             clients.add(MqttClient.builder()
@@ -43,29 +53,46 @@ final class CarClients implements AutoCloseable {
                     .serverHost("127.0.0.1")
                     .serverPort(target.mqttPort())
                     .sslConfig(car.ssl())
+                    .transportConfig()
+                    .socketConnectTimeout(60, TimeUnit.SECONDS)
+                    .mqttConnectTimeout(60, TimeUnit.SECONDS)
+                    .applyTransportConfig()
                     .buildAsync());
         }
         Latencies latencies = new Latencies();
         AtomicInteger failed = new AtomicInteger();
-        long started = System.nanoTime();
-        List<CompletableFuture<?>> pending = new ArrayList<>(clients.size());
-        for (Mqtt5AsyncClient client : clients) {
+        AtomicReference<String> firstError = new AtomicReference<>("");
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(clients.size());
+        Runnable[] startNext = new Runnable[1];
+        startNext[0] = () -> {
+            int i = next.getAndIncrement();
+            if (i >= clients.size()) {
+                return;
+            }
             long sent = System.nanoTime();
-            pending.add(client.connectWith()
-                    .cleanStart(true)
-                    .keepAlive(120)
-                    .send()
-                    .whenComplete((ack, error) -> {
-                        if (error == null) {
-                            latencies.record(System.nanoTime() - sent);
-                        } else {
-                            failed.incrementAndGet();
-                        }
-                    }));
+            clients.get(i).connectWith().cleanStart(true).keepAlive(120).send().whenComplete((ack, error) -> {
+                if (error == null) {
+                    latencies.record(System.nanoTime() - sent);
+                } else {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet("", error.getClass().getSimpleName() + ": " + error.getMessage());
+                }
+                done.countDown();
+                startNext[0].run();
+            });
+        };
+        long started = System.nanoTime();
+        for (int i = 0; i < Math.min(maxInFlight, clients.size()); i++) {
+            startNext[0].run();
         }
-        awaitAll(pending, CONNECT_TIMEOUT_S);
+        try {
+            done.await(CONNECT_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Connected(new CarClients(cars, clients), failed.get(), seconds, latencies);
+        return new Connected(new CarClients(cars, clients), failed.get(), firstError.get(), seconds, latencies);
     }
 
     int size() {

@@ -1,5 +1,6 @@
 package io.tsunagu.bench.load;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -30,24 +31,28 @@ final class ConnectStormScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchContext context, ScenarioSettings settings) {
         List<CarIdentity> cars = context.cars(settings.vehicles());
-        Measurement tsunagu = measure(context.tsunagu(), cars);
-        Measurement mosquitto = measure(context.mosquittoTarget(), cars);
+        List<String> notes = new ArrayList<>(List.of(
+                "connect/s = handshakes per second over the storm; latency = CONNECT to CONNACK per car.",
+                "Tsunagu also checks CN = client id and the registry's revocation state; Mosquitto only the"
+                        + " CA signature (no CRL configured)."));
+        Measurement tsunagu = measure(context.tsunagu(), cars, notes);
+        Measurement mosquitto = measure(context.mosquittoTarget(), cars, notes);
         return new ScenarioResult(
                 name(),
                 Map.of("cars", settings.vehicles()),
                 List.of(tsunagu, mosquitto),
                 ScenarioResult.ratios(tsunagu, mosquitto),
-                List.of(
-                        "connect/s = handshakes per second over the storm; latency = CONNECT to CONNACK per car.",
-                        "Tsunagu also checks CN = client id and the registry's revocation state; Mosquitto only the"
-                                + " CA signature (no CRL configured)."));
+                notes);
     }
 
-    private static Measurement measure(Target target, List<CarIdentity> cars) {
+    private static Measurement measure(Target target, List<CarIdentity> cars, List<String> notes) {
         long rssBefore = target.meter().rssBytes();
         MeasuredInterval interval = MeasuredInterval.start(target.meter());
         CarClients.Connected connected = CarClients.connectAll(cars, target);
         MeasuredInterval.Snapshot snapshot = interval.stop();
+        if (connected.failed() > 0) {
+            notes.add(target.name() + ": " + connected.failed() + " connects failed, first: " + connected.firstError());
+        }
         try (CarClients clients = connected.clients()) {
             ChildServer.sleep(SETTLE_MS);
             long rssAfter = target.meter().rssBytes();

@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 final class IngestFleetScenario implements Scenario {
     static final long INTERVAL_MS = 500;
+    /** Handshakes at a time while the fleet comes online (the storm itself is {@code connect-storm}). */
+    static final int CONNECTS_IN_FLIGHT = 100;
+
     private static final long DRAIN_MS = 15_000;
 
     @Override
@@ -61,7 +64,7 @@ final class IngestFleetScenario implements Scenario {
             long intervalMs,
             Optional<CarIdentity> subscriberCar) {
         Optional<PassThroughSubscriber> subscriber = subscriberCar.map(car -> new PassThroughSubscriber(car, target));
-        CarClients.Connected connected = CarClients.connectAll(cars, target);
+        CarClients.Connected connected = CarClients.connect(cars, target, CONNECTS_IN_FLIGHT);
         try (FleetLoad load = new FleetLoad(connected.clients(), intervalMs)) {
             AckTracker tracker = load.tracker();
             ChildServer.sleep(Math.max(settings.warmupMs(), intervalMs * 2));

@@ -41,7 +41,8 @@ final class TwinReadScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchContext context, ScenarioSettings settings) {
         List<CarIdentity> cars = context.cars(settings.vehicles());
-        CarClients.Connected connected = CarClients.connectAll(cars, context.tsunagu());
+        CarClients.Connected connected =
+                CarClients.connect(cars, context.tsunagu(), IngestFleetScenario.CONNECTS_IN_FLIGHT);
         Measurement twin;
         Measurement health;
         AckTracker ingest;
