@@ -83,7 +83,8 @@ final class MosquittoBroker implements AutoCloseable {
                 "max_connections -1",
                 // A QoS 1 subscriber that falls behind must not lose messages (the default queue is 1,000).
                 "max_queued_messages 0",
-                "max_inflight_messages 0",
+                // Unlimited in-flight lets Mosquitto 2.0.11 reuse packet ids still in flight to a slow subscriber.
+                "max_inflight_messages 1000",
                 "log_dest stdout",
                 "log_type error",
                 "log_type warning",

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
@@ -74,6 +75,8 @@ final class Provisioner {
             return MqttClientSslConfig.builder()
                     .keyManagerFactory(kmf)
                     .trustManagerFactory(tmf)
+                    // The client's default (10 s) fails cars in a storm of thousands of handshakes on 2 cores.
+                    .handshakeTimeout(60, TimeUnit.SECONDS)
                     .build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build the TLS settings of a bench car", e);
