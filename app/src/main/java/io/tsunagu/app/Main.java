@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             "Quick start:  ./tsunagu demo --vehicles 200",
         },
         subcommands = {
+            BenchCommand.class,
             DemoCommand.class,
             ServerCommand.class,
             SimCommand.class,

@@ -1,0 +1,98 @@
+package io.tsunagu.bench.load;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code ingest-fleet}: many cars (default 5,000) over mutual TLS, each sending one QoS 1 message of 20 signals every
+ * {@value #INTERVAL_MS} ms — a steady offered load of cars × 2 messages a second. The interesting figures are CPU-µs
+ * per message, acknowledgement latency and loss (messages never acknowledged), not the rate, which the cars set.
+ */
+final class IngestFleetScenario implements Scenario {
+    static final long INTERVAL_MS = 500;
+    /** Handshakes at a time while the fleet comes online (the storm itself is {@code connect-storm}). */
+    static final int CONNECTS_IN_FLIGHT = 100;
+
+    private static final long DRAIN_MS = 15_000;
+
+    @Override
+    public String name() {
+        return "ingest-fleet";
+    }
+
+    @Override
+    public int defaultVehicles(boolean smoke) {
+        return smoke ? 50 : 5_000;
+    }
+
+    @Override
+    public int defaultDurationS(boolean smoke) {
+        return smoke ? 3 : 20;
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context, ScenarioSettings settings) {
+        List<CarIdentity> cars = context.cars(settings.vehicles());
+        Measurement tsunagu = measure(context.tsunagu(), cars, settings, INTERVAL_MS, Optional.empty());
+        Measurement mosquitto =
+                measure(context.mosquittoTarget(), cars, settings, INTERVAL_MS, Optional.of(cars.getFirst()));
+        Map<String, Object> used = Map.of(
+                "cars",
+                settings.vehicles(),
+                "messageIntervalMs",
+                INTERVAL_MS,
+                "offeredMsgPerS",
+                settings.vehicles() * 1_000.0 / INTERVAL_MS,
+                "seconds",
+                settings.durationS());
+        return new ScenarioResult(
+                name(),
+                used,
+                List.of(tsunagu, mosquitto),
+                ScenarioResult.ratios(tsunagu, mosquitto),
+                List.of("unanswered = published but never acknowledged within " + DRAIN_MS / 1_000
+                        + " s after the run (lost); the target is zero."));
+    }
+
+    /** Connects the cars to {@code target}, runs the fleet for the settings' duration and measures it. */
+    static Measurement measure(
+            Target target,
+            List<CarIdentity> cars,
+            ScenarioSettings settings,
+            long intervalMs,
+            Optional<CarIdentity> subscriberCar) {
+        Optional<PassThroughSubscriber> subscriber = subscriberCar.map(car -> new PassThroughSubscriber(car, target));
+        CarClients.Connected connected = CarClients.connect(cars, target, CONNECTS_IN_FLIGHT);
+        try (FleetLoad load = new FleetLoad(connected.clients(), intervalMs)) {
+            AckTracker tracker = load.tracker();
+            ChildServer.sleep(Math.max(settings.warmupMs(), intervalMs * 2));
+            long ackedBefore = tracker.acked();
+            tracker.recording(true);
+            MeasuredInterval interval = MeasuredInterval.start(target.meter());
+            ChildServer.sleep(settings.durationS() * 1_000L);
+            MeasuredInterval.Snapshot snapshot = interval.stop();
+            long acked = tracker.acked() - ackedBefore;
+            tracker.recording(false);
+            load.stop(DRAIN_MS);
+            Map<String, Double> extras = new LinkedHashMap<>();
+            extras.put("connectFailures", (double) connected.failed());
+            extras.put("connectAllS", connected.seconds());
+            extras.put("published", (double) tracker.sent());
+            subscriber.ifPresent(s -> extras.put("deliveredToSubscriber", (double) s.receivedWhenQuiet()));
+            return Measurement.of(
+                    target.name(),
+                    "msg",
+                    snapshot,
+                    acked,
+                    tracker.failed(),
+                    tracker.outstanding(),
+                    BenchPayload.SIGNALS,
+                    tracker.latencies(),
+                    extras);
+        } finally {
+            subscriber.ifPresent(PassThroughSubscriber::close);
+        }
+    }
+}
