@@ -164,7 +164,7 @@ public final class TsunaguServer implements AutoCloseable {
     private void connectionChanged(Vin vin, boolean online, Instant at) {
         twins.connectionChanged(vin, online, at);
         if (online) {
-            commands.carConnected(vin);
+            commands.carConnected(vin, at);
         }
     }
 

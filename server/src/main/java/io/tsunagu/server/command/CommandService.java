@@ -333,8 +333,15 @@ public final class CommandService implements AutoCloseable {
         watchers.notify(command);
     }
 
-    /** The car connected: deliver everything unacknowledged (if it kept its subscription from a previous session). */
-    public void carConnected(Vin vin) {
+    /**
+     * The car connected: deliver everything unacknowledged (if it kept its subscription from a previous session).
+     * Commands sent before this connection are re-sent once, as their acknowledgement may have been lost; the car
+     * recognises an id it has executed and only reports it again.
+     *
+     * @param at when the connection was authenticated (before the car could subscribe)
+     */
+    public void carConnected(Vin vin, Instant at) {
+        conductor.connected(vin, at);
         conductor.deliver(vin, true, 0);
     }
 

@@ -8,9 +8,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +45,8 @@ public final class DeliveryConductor implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService[] stripes = new ExecutorService[STRIPES];
+    /** When each car's current connection began: sent commands are re-sent once per connection, not per trigger. */
+    private final Map<Vin, Instant> sessions = new ConcurrentHashMap<>();
 
     /** @param changed told of every command this conductor moved to {@code sent} */
     public DeliveryConductor(
@@ -62,6 +66,11 @@ public final class DeliveryConductor implements AutoCloseable {
                     .daemon(true)
                     .factory());
         }
+    }
+
+    /** The car connected at {@code at}: commands sent before then are re-sent (once) during this connection. */
+    public void connected(Vin vin, Instant at) {
+        sessions.put(vin, at);
     }
 
     /**
@@ -90,8 +99,8 @@ public final class DeliveryConductor implements AutoCloseable {
         for (CommandStore.Pending pending : store.pending(vin, resend ? UNACKNOWLEDGED : UNSENT)) {
             Instant now = clock.instant();
             Duration left = Duration.between(now, pending.command().expiresAt());
-            if (left.isNegative() || left.isZero()) {
-                continue; // the expiry sweep marks it
+            if (left.isNegative() || left.isZero() || sentThisSession(vin, pending.command())) {
+                continue; // the expiry sweep marks expired ones
             }
             if (!send(vin, pending, left)) {
                 if (retries > 0) {
@@ -109,6 +118,13 @@ public final class DeliveryConductor implements AutoCloseable {
                             Optional.empty())
                     .ifPresent(changed);
         }
+    }
+
+    private boolean sentThisSession(Vin vin, Command command) {
+        Instant session = sessions.get(vin);
+        return session != null
+                && command.sentAt().isPresent()
+                && !command.sentAt().get().isBefore(session);
     }
 
     private boolean send(Vin vin, CommandStore.Pending pending, Duration left) {
