@@ -1,13 +1,18 @@
 package io.tsunagu.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsunagu.protocol.Topics;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.api.ApiServer;
+import io.tsunagu.server.api.CommandRoutes;
 import io.tsunagu.server.api.TelemetryRoutes;
 import io.tsunagu.server.api.UserRoutes;
 import io.tsunagu.server.api.VehicleRoutes;
+import io.tsunagu.server.command.CommandService;
+import io.tsunagu.server.command.CommandTransport;
+import io.tsunagu.server.command.FleetCommandKey;
 import io.tsunagu.server.fleet.ApiUsers;
 import io.tsunagu.server.fleet.CertificateAuthority;
 import io.tsunagu.server.fleet.ServerIdentity;
@@ -18,6 +23,7 @@ import io.tsunagu.server.history.SampleStore;
 import io.tsunagu.server.ingest.IngestPipeline;
 import io.tsunagu.server.ingest.RateLimiter;
 import io.tsunagu.server.ingest.RejectionLog;
+import io.tsunagu.server.ingest.mqtt.CommandChannel;
 import io.tsunagu.server.ingest.mqtt.MqttGateway;
 import io.tsunagu.server.ingest.mqtt.MqttGatewayConfig;
 import io.tsunagu.server.metadata.MetadataDatabase;
@@ -29,6 +35,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,6 +44,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TsunaguServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TsunaguServer.class);
+    /** How often expired commands are marked (and, every 15th time, queued ones retried for online cars). */
+    private static final Duration COMMAND_SWEEP = Duration.ofSeconds(1);
 
     private final ServerConfig config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -60,6 +71,7 @@ public final class TsunaguServer implements AutoCloseable {
     private final SampleStore history;
     private final TwinStore twins;
     private final RejectionLog rejections;
+    private final CommandService commands;
     private final MqttGateway gateway;
     private final ApiServer api;
     private final String adminToken;
@@ -100,15 +112,21 @@ public final class TsunaguServer implements AutoCloseable {
                             System::nanoTime));
             closeables.push(pipeline);
 
+            FleetCommandKey commandKey = FleetCommandKey.open(createDirectories(dataDir.resolve("keys")));
+            this.commands =
+                    new CommandService(database.dataSource(), commandKey, twins, commandTransport(), metrics, clock);
             this.gateway = new MqttGateway(
                     gatewayConfig(config, dataDir),
                     registry::certificateTrusted,
                     pipeline,
-                    twins::connectionChanged,
+                    this::connectionChanged,
+                    commandChannel(),
                     metrics,
                     clock);
             gateway.start();
             closeables.push(gateway);
+            commands.start(COMMAND_SWEEP);
+            closeables.push(commands);
 
             ObjectMapper mapper = new ObjectMapper();
             this.api = new ApiServer(
@@ -118,8 +136,9 @@ public final class TsunaguServer implements AutoCloseable {
                     users,
                     metrics,
                     List.of(
-                            new VehicleRoutes(registry, provisioning, gateway::disconnect),
+                            new VehicleRoutes(registry, provisioning, gateway::disconnect, commandKey.info()),
                             new TelemetryRoutes(registry, twins, history, rejections, clock),
+                            new CommandRoutes(registry, commands),
                             new UserRoutes(users)));
             api.start();
             closeables.push(api);
@@ -140,6 +159,42 @@ public final class TsunaguServer implements AutoCloseable {
 
     public static TsunaguServer start(ServerConfig config, Clock clock) {
         return new TsunaguServer(config, clock);
+    }
+
+    private void connectionChanged(Vin vin, boolean online, Instant at) {
+        twins.connectionChanged(vin, online, at);
+        if (online) {
+            commands.carConnected(vin, at);
+        }
+    }
+
+    /** The gateway as the command service's way to cars; read lazily, the gateway is built after the service. */
+    private CommandTransport commandTransport() {
+        return new CommandTransport() {
+            @Override
+            public boolean online(Vin vin) {
+                return gateway.online(vin);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> send(Vin vin, byte[] envelope, Duration expiry) {
+                return gateway.publishToCar(vin, Topics.commands(vin), envelope, expiry);
+            }
+        };
+    }
+
+    private CommandChannel commandChannel() {
+        return new CommandChannel() {
+            @Override
+            public CompletableFuture<Void> result(Vin vin, byte[] payload) {
+                return commands.resultReceived(vin, payload);
+            }
+
+            @Override
+            public void subscribed(Vin vin) {
+                commands.carSubscribed(vin);
+            }
+        };
     }
 
     private void applyToTwins(List<Sample> samples) {
@@ -249,6 +304,10 @@ public final class TsunaguServer implements AutoCloseable {
 
     public SampleStore history() {
         return history;
+    }
+
+    public CommandService commands() {
+        return commands;
     }
 
     public Metrics metrics() {

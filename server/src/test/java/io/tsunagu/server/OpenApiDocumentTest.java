@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiDocumentTest {
-    /** The routes registered in package {@code io.tsunagu.server.api} (ApiServer, VehicleRoutes, TelemetryRoutes, UserRoutes). */
+    /** The routes registered in package {@code io.tsunagu.server.api} (ApiServer, VehicleRoutes, TelemetryRoutes,
+     * CommandRoutes, UserRoutes). */
     static final Set<String> LIVE_ROUTES = Set.of(
             "GET /openapi.yaml",
             "GET /metrics",
@@ -44,6 +45,13 @@ class OpenApiDocumentTest {
             "GET /api/v1/vehicles/{vin}/twin",
             "GET /api/v1/vehicles/{vin}/history",
             "GET /api/v1/vehicles/{vin}/rejections",
+            "POST /api/v1/vehicles/{vin}/commands",
+            "GET /api/v1/vehicles/{vin}/commands",
+            "GET /api/v1/vehicles/{vin}/commands/stream",
+            "GET /api/v1/vehicles/{vin}/commands/{id}",
+            "POST /api/v1/vehicles/{vin}/commands/{id}/cancel",
+            "GET /api/v1/command-keys/fleet",
+            "GET /api/v1/audit",
             "POST /api/v1/users",
             "GET /api/v1/me");
 
@@ -146,10 +154,19 @@ class OpenApiDocumentTest {
         return statuses;
     }
 
-    /** Calls a route as the admin, with the test car for {@code {vin}} and an empty JSON object as any body. */
+    /**
+     * Calls a route as the admin, with the test car for {@code {vin}}, an unknown id for {@code {id}} and an empty JSON
+     * object as any body; a stream is opened and closed once its headers arrived.
+     */
     private ApiCalls.Response call(String route) {
         String[] parts = route.split(" ", 2);
-        String path = parts[1].replace("{vin}", vin.value());
+        String path = parts[1].replace("{vin}", vin.value()).replace("{id}", "00000000-0000-0000-0000-000000000000");
+        if (path.endsWith("/stream")) {
+            try (ApiCalls.EventStream stream = server.adminApi().stream(path)) {
+                return new ApiCalls.Response(
+                        stream.status(), server.adminApi().get("/health").body(), "", stream.headers());
+            }
+        }
         String body = parts[0].equals("GET") ? "" : "{}";
         return server.adminApi().request(parts[0], path, body);
     }

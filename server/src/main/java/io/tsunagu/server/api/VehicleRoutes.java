@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tsunagu.protocol.InvalidVinException;
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.server.command.FleetCommandKey;
 import io.tsunagu.server.fleet.IssuedCredentials;
 import io.tsunagu.server.fleet.Principal;
 import io.tsunagu.server.fleet.Role;
@@ -27,13 +28,22 @@ public final class VehicleRoutes implements ApiServer.Routes {
     private final VehicleRegistry registry;
     private final VehicleProvisioning provisioning;
     private final Consumer<Vin> onRevoked;
+    private final FleetCommandKey.Info commandKey;
     private ApiServer api;
 
-    /** @param onRevoked told after a revocation (the gateway disconnects the car's live session) */
-    public VehicleRoutes(VehicleRegistry registry, VehicleProvisioning provisioning, Consumer<Vin> onRevoked) {
+    /**
+     * @param onRevoked told after a revocation (the gateway disconnects the car's live session)
+     * @param commandKey the fleet's command key, returned with new credentials so the car can trust it
+     */
+    public VehicleRoutes(
+            VehicleRegistry registry,
+            VehicleProvisioning provisioning,
+            Consumer<Vin> onRevoked,
+            FleetCommandKey.Info commandKey) {
         this.registry = registry;
         this.provisioning = provisioning;
         this.onRevoked = onRevoked;
+        this.commandKey = commandKey;
     }
 
     @Override
@@ -81,6 +91,7 @@ public final class VehicleRoutes implements ApiServer.Routes {
         var provisioned = provisioning.register(vin, model, owner, tags);
         ObjectNode out = vehicleJson(provisioned.vehicle());
         out.set("credentials", credentialsJson(provisioned.credentials()));
+        out.set("commandKey", commandKeyJson(api, commandKey));
         api.sendJson(res, 201, out);
     }
 
@@ -118,6 +129,7 @@ public final class VehicleRoutes implements ApiServer.Routes {
         IssuedCredentials credentials = provisioning.reissue(vehicle.vin());
         ObjectNode out = vehicleJson(registry.find(vehicle.vin()).orElse(vehicle));
         out.set("credentials", credentialsJson(credentials));
+        out.set("commandKey", commandKeyJson(api, commandKey));
         api.sendJson(res, 201, out);
     }
 
@@ -151,6 +163,15 @@ public final class VehicleRoutes implements ApiServer.Routes {
             cert.put("notBefore", c.notBefore().toString());
             cert.put("notAfter", c.notAfter().toString());
         });
+        return node;
+    }
+
+    /** {@code {"keyId", "algorithm", "publicKey"}}: what a car needs to trust a command signing key. */
+    static ObjectNode commandKeyJson(ApiServer api, FleetCommandKey.Info key) {
+        ObjectNode node = api.mapper().createObjectNode();
+        node.put("keyId", key.keyId());
+        node.put("algorithm", key.algorithm());
+        node.put("publicKey", key.publicKey());
         return node;
     }
 

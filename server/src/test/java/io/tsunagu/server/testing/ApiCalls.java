@@ -2,13 +2,18 @@ package io.tsunagu.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /** Real HTTP calls to the test server's REST API. */
 public final class ApiCalls {
@@ -22,6 +27,56 @@ public final class ApiCalls {
         /** The body's error code ({@code ""} if none). */
         public String code() {
             return body.path("code").asText("");
+        }
+    }
+
+    /** An open Server-Sent Events response: its status and headers, and its lines as they arrive. */
+    public static final class EventStream implements AutoCloseable {
+        private final HttpResponse<InputStream> response;
+        private final BufferedReader reader;
+
+        EventStream(HttpResponse<InputStream> response) {
+            this.response = response;
+            this.reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        }
+
+        public int status() {
+            return response.statusCode();
+        }
+
+        public HttpHeaders headers() {
+            return response.headers();
+        }
+
+        /** The next line, blocking until it arrives; empty at the end of the stream. */
+        public Optional<String> nextLine() {
+            try {
+                return Optional.ofNullable(reader.readLine());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The data of the next event named {@code name} (blocking; callers bound the wait). */
+        public Optional<String> nextEvent(String name) {
+            boolean inEvent = false;
+            for (Optional<String> line = nextLine(); line.isPresent(); line = nextLine()) {
+                if (line.get().equals("event:" + name) || line.get().equals("event: " + name)) {
+                    inEvent = true;
+                } else if (inEvent && line.get().startsWith("data:")) {
+                    return Optional.of(line.get().substring(5).strip());
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.body().close();
+            } catch (IOException e) {
+                // closing a stream the server may already have ended
+            }
         }
     }
 
@@ -47,6 +102,35 @@ public final class ApiCalls {
         return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")
                 .method(method, body));
+    }
+
+    /** Opens a Server-Sent Events stream; returns once the response headers arrived. */
+    public EventStream stream(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
+                .header("Accept", "text/event-stream")
+                .GET();
+        if (!token.isEmpty()) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return new EventStream(http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** POST with extra request headers, e.g. {@code Idempotency-Key}. */
+    public Response post(String path, String json, String... headerNamesAndValues) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (headerNamesAndValues.length > 0) {
+            builder.headers(headerNamesAndValues);
+        }
+        return send(builder);
     }
 
     /** GET with a raw {@code Authorization} header value instead of this client's token. */

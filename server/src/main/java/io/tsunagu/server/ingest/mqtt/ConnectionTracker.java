@@ -60,6 +60,12 @@ final class ConnectionTracker implements ClientLifecycleEventListener {
         });
     }
 
+    /** True while the car has at least one authenticated connection. */
+    boolean online(Vin vin) {
+        AtomicInteger count = connections.get(vin);
+        return count != null && count.get() > 0;
+    }
+
     /** Number of cars with at least one authenticated connection. */
     int onlineCars() {
         int online = 0;

@@ -3,21 +3,28 @@ package io.tsunagu.server.ingest.mqtt;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+import com.hivemq.extension.sdk.api.services.publish.Publish;
+import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
+import io.tsunagu.protocol.Topics;
 import io.tsunagu.protocol.TsunaguException;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.ingest.IngestPipeline;
 import io.tsunagu.server.observe.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +44,7 @@ public final class MqttGateway implements AutoCloseable {
     private final ConnectionTracker tracker;
     private final VehicleAuthenticator authenticator;
     private final TelemetryInterceptor interceptor;
+    private final CommandInterceptor commandInterceptor;
     private EmbeddedHiveMQ broker;
 
     public MqttGateway(
@@ -44,12 +52,14 @@ public final class MqttGateway implements AutoCloseable {
             CertificateTrust trust,
             IngestPipeline pipeline,
             ConnectionListener connections,
+            CommandChannel commands,
             Metrics metrics,
             Clock clock) {
         this.config = config;
         this.tracker = new ConnectionTracker(connections, clock);
         this.authenticator = new VehicleAuthenticator(trust, metrics);
         this.interceptor = new TelemetryInterceptor(pipeline);
+        this.commandInterceptor = new CommandInterceptor(commands);
         metrics.gauge("tsunagu_mqtt_cars_online", "Cars with an authenticated MQTT connection", tracker::onlineCars);
     }
 
@@ -93,6 +103,32 @@ public final class MqttGateway implements AutoCloseable {
     /** Disconnects a car's live session (after revocation), so the revoked certificate stops working at once. */
     public CompletableFuture<Boolean> disconnect(Vin vin) {
         return Services.clientService().disconnectClient(vin.value(), false);
+    }
+
+    /** True while the car has at least one authenticated connection to this broker. */
+    public boolean online(Vin vin) {
+        return tracker.online(vin);
+    }
+
+    /**
+     * Publishes to the car's own subscription only (QoS 1, MQTT 5 message expiry {@code expiry}, rounded up to whole
+     * seconds, at least 1). Goes through HiveMQ's extension publish service, not a client connection.
+     *
+     * @return true once the broker took the message for the car's subscription, false if the car has no subscription
+     *     matching {@code topic}
+     */
+    public CompletableFuture<Boolean> publishToCar(Vin vin, String topic, byte[] payload, Duration expiry) {
+        long expirySeconds = Math.max(1, (expiry.toMillis() + 999) / 1000);
+        Publish publish = Builders.publish()
+                .topic(topic)
+                .qos(Qos.AT_LEAST_ONCE)
+                .messageExpiryInterval(expirySeconds)
+                .contentType(Topics.CONTENT_TYPE_PROTOBUF)
+                .payload(ByteBuffer.wrap(payload))
+                .build();
+        return Services.publishService()
+                .publishToClient(publish, vin.value())
+                .thenApply(result -> result == PublishToClientResult.SUCCESSFUL);
     }
 
     /** Port of the TLS listener. */
@@ -154,9 +190,11 @@ public final class MqttGateway implements AutoCloseable {
         @Override
         public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
-            Services.initializerRegistry()
-                    .setClientInitializer(
-                            (initInput, clientContext) -> clientContext.addPublishInboundInterceptor(interceptor));
+            Services.initializerRegistry().setClientInitializer((initInput, clientContext) -> {
+                clientContext.addPublishInboundInterceptor(interceptor);
+                clientContext.addPublishInboundInterceptor(commandInterceptor);
+                clientContext.addSubscribeInboundInterceptor(commandInterceptor);
+            });
             Services.eventRegistry().setClientLifecycleEventListener(providerInput -> tracker);
         }
 
