@@ -100,8 +100,8 @@ final class DemoCommand implements Runnable {
                 .withBroker("localhost", tsunagu.mqttPort())
                 .withSpeed(speed)
                 .withReportRate(reportIntervalMs, 1);
-        FleetSimulator fleet =
-                new FleetSimulator(config, new LocalProvisioner(tsunagu.registry(), tsunagu.provisioning()));
+        FleetSimulator fleet = new FleetSimulator(
+                config, new LocalProvisioner(tsunagu.registry(), tsunagu.provisioning(), tsunagu.commandKey()));
         fleet.start();
         return fleet;
     }

@@ -1,12 +1,15 @@
 package io.tsunagu.app;
 
 import io.tsunagu.agent.AgentCredentials;
+import io.tsunagu.agent.command.CommandKey;
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.server.command.FleetCommandKey;
 import io.tsunagu.server.fleet.IssuedCredentials;
 import io.tsunagu.server.fleet.VehicleProvisioning;
 import io.tsunagu.server.fleet.VehicleRegistry;
 import io.tsunagu.sim.Provisioner;
 import io.tsunagu.sim.model.VehicleProfile;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -19,10 +22,17 @@ final class LocalProvisioner implements Provisioner {
 
     private final VehicleRegistry registry;
     private final VehicleProvisioning provisioning;
+    private final CommandKey fleetKey;
 
-    LocalProvisioner(VehicleRegistry registry, VehicleProvisioning provisioning) {
+    LocalProvisioner(VehicleRegistry registry, VehicleProvisioning provisioning, FleetCommandKey fleetKey) {
         this.registry = registry;
         this.provisioning = provisioning;
+        this.fleetKey = new CommandKey(fleetKey.keyId(), fleetKey.publicKey());
+    }
+
+    @Override
+    public Provisioned provisionCar(Vin vin, VehicleProfile profile) {
+        return new Provisioned(provision(vin, profile), List.of(fleetKey));
     }
 
     @Override

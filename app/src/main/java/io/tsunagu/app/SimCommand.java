@@ -2,6 +2,7 @@ package io.tsunagu.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tsunagu.agent.AgentCredentials;
+import io.tsunagu.agent.command.CommandKey;
 import io.tsunagu.protocol.TsunaguException;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.sim.FleetConfig;
@@ -93,7 +94,12 @@ final class SimCommand implements Runnable {
     record RestProvisioner(ApiClient api) implements Provisioner {
         @Override
         public AgentCredentials provision(Vin vin, VehicleProfile profile) {
-            JsonNode issued;
+            return provisionCar(vin, profile).credentials();
+        }
+
+        @Override
+        public Provisioned provisionCar(Vin vin, VehicleProfile profile) {
+            JsonNode response;
             try {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("vin", vin.value());
@@ -104,18 +110,26 @@ final class SimCommand implements Runnable {
                         List.of(
                                 "simulated",
                                 profile.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")));
-                issued = api.post("api/v1/vehicles", body).path("credentials");
+                response = api.post("api/v1/vehicles", body);
             } catch (TsunaguException e) {
                 if (!"vehicle_exists".equals(e.code())) {
                     throw e;
                 }
-                issued = api.post("api/v1/vehicles/" + vin + "/certificates", Map.of())
-                        .path("credentials");
+                response = api.post("api/v1/vehicles/" + vin + "/certificates", Map.of());
             }
-            return AgentCredentials.fromPem(
+            JsonNode issued = response.path("credentials");
+            AgentCredentials credentials = AgentCredentials.fromPem(
                     issued.path("certificatePem").asText(),
                     issued.path("privateKeyPem").asText(),
                     issued.path("caCertificatePem").asText());
+            JsonNode key = response.path("commandKey");
+            List<CommandKey> keys = key.isObject()
+                    ? List.of(CommandKey.decode(
+                            key.path("keyId").asText(),
+                            key.path("algorithm").asText(),
+                            key.path("publicKey").asText()))
+                    : List.of();
+            return new Provisioned(credentials, keys);
         }
     }
 }

@@ -75,6 +75,7 @@ public final class TsunaguServer implements AutoCloseable {
     private final MqttGateway gateway;
     private final ApiServer api;
     private final String adminToken;
+    private final FleetCommandKey commandKey;
 
     private TsunaguServer(ServerConfig config, Clock clock) {
         try {
@@ -112,7 +113,7 @@ public final class TsunaguServer implements AutoCloseable {
                             System::nanoTime));
             closeables.push(pipeline);
 
-            FleetCommandKey commandKey = FleetCommandKey.open(createDirectories(dataDir.resolve("keys")));
+            this.commandKey = FleetCommandKey.open(createDirectories(dataDir.resolve("keys")));
             this.commands =
                     new CommandService(database.dataSource(), commandKey, twins, commandTransport(), metrics, clock);
             this.gateway = new MqttGateway(
@@ -284,6 +285,11 @@ public final class TsunaguServer implements AutoCloseable {
     /** The admin's API token (also in {@code <data>/admin.token}, mode 0600). */
     public String adminToken() {
         return adminToken;
+    }
+
+    /** The fleet's command signing key; cars receive its public half with their credentials. */
+    public FleetCommandKey commandKey() {
+        return commandKey;
     }
 
     public VehicleProvisioning provisioning() {
