@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ServerCommand.class,
             SimCommand.class,
             VehiclesCommand.class,
+            CommandsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

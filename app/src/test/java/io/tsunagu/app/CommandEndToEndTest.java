@@ -105,6 +105,38 @@ class CommandEndToEndTest {
         }
     }
 
+    @Test
+    void theCommandLineSendsAndShowsACommand() {
+        try (FleetSimulator fleet = fleet(1)) {
+            Vin vin = fleet.vins().getFirst();
+            java.io.StringWriter out = new java.io.StringWriter();
+            picocli.CommandLine cli = Main.commandLine();
+            cli.setOut(new java.io.PrintWriter(out, true));
+            String[] connection = {"--url", "http://127.0.0.1:" + server.httpPort(), "--token", server.adminToken()};
+
+            int code = cli.execute(concat(
+                    new String[] {"commands", "send", vin.value(), "charging.set_limit", "-p", "limit_percent=85"},
+                    connection));
+
+            assertThat(code).isZero();
+            String id = out.toString().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
+            await().atMost(Duration.ofSeconds(30)).until(() -> "executed".equals(state(vin, id)));
+            out.getBuffer().setLength(0);
+            assertThat(cli.execute(concat(new String[] {"commands", "list", vin.value()}, connection)))
+                    .isZero();
+            assertThat(out.toString())
+                    .contains(id)
+                    .contains("charging.set_limit")
+                    .contains("executed");
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     private boolean online(Vin vin) {
         return server.adminApi()
                 .get("/api/v1/vehicles/" + vin + "/twin")
