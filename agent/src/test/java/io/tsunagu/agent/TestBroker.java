@@ -6,12 +6,16 @@ import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+import com.hivemq.extension.sdk.api.services.publish.Publish;
+import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -82,6 +86,19 @@ final class TestBroker implements AutoCloseable {
     boolean subscribed(String clientId, String topicFilter) {
         return Services.subscriptionStore().getSubscriptions(clientId).join().stream()
                 .anyMatch(s -> s.getTopicFilter().equals(topicFilter));
+    }
+
+    /**
+     * Publishes to one client's own subscription (QoS 1) through HiveMQ's extension publish service, as the cloud's
+     * MQTT gateway sends commands; true once the broker took it for a matching subscription of that client.
+     */
+    boolean publishToClient(String clientId, String topic, byte[] payload) {
+        Publish publish = Builders.publish()
+                .topic(topic)
+                .qos(Qos.AT_LEAST_ONCE)
+                .payload(ByteBuffer.wrap(payload))
+                .build();
+        return Services.publishService().publishToClient(publish, clientId).join() == PublishToClientResult.SUCCESSFUL;
     }
 
     @Override
