@@ -38,7 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Remote commands: validate, sign with the fleet key, store durably, deliver in order, track from the car's results.
+ * Remote commands: validate, sign with the fleet key (or check an envelope a user signed with a key paired to the car,
+ * see {@link #submitSigned}), store durably, deliver in order, track from the car's results. A {@code keys.pair}
+ * command the car reports {@code executed} records the key as paired ({@link #pairedKeys}).
  *
  * <p>State rules: a command moves only forward ({@code queued → sent → delivered → final}). Late or duplicate results
  * never move a final state, with one exception: {@code expired} is the server's guess that the car never took the
