@@ -46,6 +46,8 @@ class OpenApiDocumentTest {
             "GET /api/v1/vehicles/{vin}/history",
             "GET /api/v1/vehicles/{vin}/rejections",
             "POST /api/v1/vehicles/{vin}/commands",
+            "POST /api/v1/vehicles/{vin}/commands/signed",
+            "GET /api/v1/vehicles/{vin}/keys",
             "GET /api/v1/vehicles/{vin}/commands",
             "GET /api/v1/vehicles/{vin}/commands/stream",
             "GET /api/v1/vehicles/{vin}/commands/{id}",

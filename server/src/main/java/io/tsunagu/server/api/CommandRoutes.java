@@ -14,12 +14,14 @@ import io.tsunagu.server.command.Command;
 import io.tsunagu.server.command.CommandException;
 import io.tsunagu.server.command.CommandRequest;
 import io.tsunagu.server.command.CommandService;
+import io.tsunagu.server.command.PairedKey;
 import io.tsunagu.server.fleet.Principal;
 import io.tsunagu.server.fleet.Role;
 import io.tsunagu.server.fleet.Vehicle;
 import io.tsunagu.server.fleet.VehicleRegistry;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +29,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Remote command routes: send a command to a car, list and show its commands, cancel one, follow state changes live
- * (Server-Sent Events), the fleet's command key, and the audit log. An owner may command only own cars (another car
+ * Remote command routes: send a command to a car (signed by the fleet key, or an envelope a user signed on their own
+ * device with a paired key), list and show its commands, cancel one, follow state changes live (Server-Sent Events),
+ * the car's paired user keys, the fleet's command key, and the audit log. An owner may command only own cars (another car
  * reads as 404); operators and admins any car. The audit log is for operators and admins.
  */
 public final class CommandRoutes implements ApiServer.Routes {
@@ -51,6 +54,8 @@ public final class CommandRoutes implements ApiServer.Routes {
         this.api = api;
         CommandStream stream = new CommandStream(api, commands, this::commandJson);
         routing.post("/api/v1/vehicles/{vin}/commands", this::create);
+        routing.post("/api/v1/vehicles/{vin}/commands/signed", this::createSigned);
+        routing.get("/api/v1/vehicles/{vin}/keys", this::pairedKeys);
         routing.get("/api/v1/vehicles/{vin}/commands", this::list);
         // Before {id}, which would otherwise match "stream".
         routing.get("/api/v1/vehicles/{vin}/commands/stream", (req, res) -> {
@@ -92,6 +97,55 @@ public final class CommandRoutes implements ApiServer.Routes {
                 idempotencyKey(req));
         CommandService.Submission submission = call(() -> commands.submit(request));
         api.sendJson(res, submission.created() ? 202 : 200, commandJson(submission.command()));
+    }
+
+    /** An envelope the user signed on their own device: checked, stored and relayed unchanged (never re-signed). */
+    private void createSigned(ServerRequest req, ServerResponse res) {
+        Principal principal = api.principal(req);
+        Vehicle vehicle = VehicleRoutes.visibleVehicle(req, principal, registry);
+        if (vehicle.revoked()) {
+            throw new ApiException(409, "vehicle_revoked", "vehicle " + vehicle.vin() + " is revoked");
+        }
+        ObjectNode body = api.body(req);
+        for (var field : body.properties()) {
+            if (!field.getKey().equals("envelope")) {
+                throw ApiException.badRequest(
+                        "invalid_body", "unknown field '" + field.getKey() + "'; expected envelope");
+            }
+        }
+        JsonNode envelope = body.path("envelope");
+        if (!envelope.isTextual() || envelope.asText().isBlank()) {
+            throw ApiException.badRequest(
+                    "invalid_body", "field 'envelope' is required: a base64 serialized CommandEnvelope");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(envelope.asText().strip());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_envelope", "'envelope' is not base64: " + e.getMessage());
+        }
+        Optional<String> key = idempotencyKey(req);
+        CommandService.Submission submission =
+                call(() -> commands.submitSigned(vehicle.vin(), bytes, principal.name(), key));
+        api.sendJson(res, submission.created() ? 202 : 200, commandJson(submission.command()));
+    }
+
+    private void pairedKeys(ServerRequest req, ServerResponse res) {
+        Principal principal = api.principal(req);
+        Vehicle vehicle = VehicleRoutes.visibleVehicle(req, principal, registry);
+        ArrayNode items = api.mapper().createArrayNode();
+        for (PairedKey key : commands.pairedKeys(vehicle.vin())) {
+            ObjectNode node = items.addObject();
+            node.put("keyId", key.keyId());
+            node.put("algorithm", key.algorithm());
+            node.put("publicKey", key.publicKey());
+            node.put("commandId", key.commandId());
+            node.put("pairedAt", key.pairedAt().toString());
+        }
+        ObjectNode out = api.mapper().createObjectNode();
+        out.set("items", items);
+        out.put("count", items.size());
+        api.sendJson(res, 200, out);
     }
 
     private void list(ServerRequest req, ServerResponse res) {

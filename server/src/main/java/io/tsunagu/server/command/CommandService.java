@@ -8,6 +8,8 @@ import io.tsunagu.server.command.internal.ActionCatalog;
 import io.tsunagu.server.command.internal.CommandStore;
 import io.tsunagu.server.command.internal.CommandWatchers;
 import io.tsunagu.server.command.internal.DeliveryConductor;
+import io.tsunagu.server.command.internal.PairedKeyStore;
+import io.tsunagu.server.command.internal.SignedEnvelopes;
 import io.tsunagu.server.command.internal.TwinIntents;
 import io.tsunagu.server.metadata.MetadataException;
 import io.tsunagu.server.observe.Metrics;
@@ -36,7 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Remote commands: validate, sign with the fleet key, store durably, deliver in order, track from the car's results.
+ * Remote commands: validate, sign with the fleet key (or check an envelope a user signed with a key paired to the car,
+ * see {@link #submitSigned}), store durably, deliver in order, track from the car's results. A {@code keys.pair}
+ * command the car reports {@code executed} records the key as paired ({@link #pairedKeys}).
  *
  * <p>State rules: a command moves only forward ({@code queued → sent → delivered → final}). Late or duplicate results
  * never move a final state, with one exception: {@code expired} is the server's guess that the car never took the
@@ -57,12 +61,15 @@ public final class CommandService implements AutoCloseable {
     private static final Set<CommandState> CAR_MAY_FINISH =
             EnumSet.of(CommandState.QUEUED, CommandState.SENT, CommandState.DELIVERED, CommandState.EXPIRED);
     private static final int SUBSCRIBE_RETRIES = 5;
+    private static final String KEYS_PAIR = "keys.pair";
     private static final int REDELIVERY_EVERY_SWEEPS = 15;
 
     /** The outcome of {@link #submit}: the command, and whether this call created it (false: idempotent retry). */
     public record Submission(Command command, boolean created) {}
 
     private final CommandStore store;
+    private final PairedKeyStore pairedKeys;
+    private final SignedEnvelopes signedEnvelopes;
     private final AuditLog audit;
     private final ActionCatalog catalog = new ActionCatalog();
     private final FleetCommandKey key;
@@ -89,6 +96,8 @@ public final class CommandService implements AutoCloseable {
             Metrics metrics,
             Clock clock) {
         this.store = new CommandStore(dataSource);
+        this.pairedKeys = new PairedKeyStore(dataSource);
+        this.signedEnvelopes = new SignedEnvelopes(pairedKeys, store, catalog, key.keyId(), clock);
         this.audit = new AuditLog(dataSource, clock);
         this.key = key;
         this.transport = transport;
@@ -151,12 +160,65 @@ public final class CommandService implements AutoCloseable {
             }
             throw e;
         }
+        return accepted(command, request.requestedBy());
+    }
+
+    /** A new command is stored: set the twin's desired values, audit, notify watchers, deliver. */
+    private Submission accepted(Command command, String principal) {
         created.increment();
         intents.apply(command);
-        audit.record(request.requestedBy(), command, command.state().code());
+        audit.record(principal, command, command.state().code());
         watchers.notify(command);
         conductor.deliver(command.vin(), false, 0);
         return new Submission(command, true);
+    }
+
+    /**
+     * Stores and delivers an envelope a user signed on their own device with a key paired to the car, unchanged: the
+     * server does not sign it and keeps the user's counter (the signer must increase it for every command; the car
+     * refuses a counter not above the last one it accepted). Otherwise it is a command like any other: same states,
+     * order, expiry, results, twin desired values and audit. Durable when this returns.
+     *
+     * @param envelope a serialized {@code CommandEnvelope}
+     * @param requestedBy the authenticated caller (audit, idempotency scope)
+     * @throws CommandException see {@link SignedEnvelopes} for the codes; {@code invalid_expiry} also when the
+     *     expiry is more than {@link #MAX_TTL} ahead; {@code idempotency_key_reused} (conflict)
+     */
+    public Submission submitSigned(Vin vin, byte[] envelope, String requestedBy, Optional<String> idempotencyKey) {
+        String hash = signedRequestHash(vin, envelope);
+        Optional<Submission> earlier = idempotentRetry(requestedBy, idempotencyKey, hash);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        SignedEnvelopes.Checked checked = signedEnvelopes.check(vin, envelope);
+        CommandBody body = checked.body();
+        Instant now = clock.instant();
+        Instant expiresAt = Instant.ofEpochMilli(body.getExpiresAtMs());
+        checkExpiry(now, expiresAt);
+        CommandStore.NewCommand fresh = new CommandStore.NewCommand(
+                body.getCommandId(),
+                vin,
+                body.getAction(),
+                body.getParamsMap(),
+                requestedBy,
+                idempotencyKey,
+                hash,
+                checked.envelope().getKeyId(),
+                now,
+                expiresAt);
+        try {
+            return accepted(store.insertSigned(fresh, body.getCounter(), envelope), requestedBy);
+        } catch (MetadataException e) {
+            if (!CommandStore.isDuplicate(e)) {
+                throw e;
+            }
+            // A concurrent submission of the same command id (or idempotency key) won the race.
+            return idempotentRetry(requestedBy, idempotencyKey, hash)
+                    .orElseThrow(() -> new CommandException(
+                            CommandException.Kind.CONFLICT,
+                            "duplicate_command_id",
+                            "command " + body.getCommandId() + " exists already; a command id is used once"));
+        }
     }
 
     private static void checkExpiry(Instant now, Instant expiresAt) {
@@ -171,22 +233,24 @@ public final class CommandService implements AutoCloseable {
     }
 
     private Optional<Submission> idempotentRetry(CommandRequest request, String hash) {
-        if (request.idempotencyKey().isEmpty()) {
+        return idempotentRetry(request.requestedBy(), request.idempotencyKey(), hash);
+    }
+
+    private Optional<Submission> idempotentRetry(String requestedBy, Optional<String> idempotencyKey, String hash) {
+        if (idempotencyKey.isEmpty()) {
             return Optional.empty();
         }
-        return store.findByIdempotencyKey(
-                        request.requestedBy(), request.idempotencyKey().get())
-                .map(earlier -> {
-                    if (!earlier.getValue().equals(hash)) {
-                        throw new CommandException(
-                                CommandException.Kind.CONFLICT,
-                                "idempotency_key_reused",
-                                "Idempotency-Key '" + request.idempotencyKey().get() + "' was used for a different"
-                                        + " request (command "
-                                        + earlier.getKey().id() + ")");
-                    }
-                    return new Submission(earlier.getKey(), false);
-                });
+        return store.findByIdempotencyKey(requestedBy, idempotencyKey.get()).map(earlier -> {
+            if (!earlier.getValue().equals(hash)) {
+                throw new CommandException(
+                        CommandException.Kind.CONFLICT,
+                        "idempotency_key_reused",
+                        "Idempotency-Key '" + idempotencyKey.get() + "' was used for a different"
+                                + " request (command "
+                                + earlier.getKey().id() + ")");
+            }
+            return new Submission(earlier.getKey(), false);
+        });
     }
 
     private byte[] sign(CommandStore.NewCommand command, long counter) {
@@ -206,9 +270,21 @@ public final class CommandService implements AutoCloseable {
     private static String requestHash(CommandRequest request, Map<String, String> params) {
         String canonical = request.vin().value() + "\n" + request.action() + "\n" + CommandStore.json(params) + "\n"
                 + request.expiresAt().map(i -> Long.toString(i.toEpochMilli())).orElse("");
+        return sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What identifies a user-signed submission for idempotency: the car and the exact envelope bytes. */
+    private static String signedRequestHash(Vin vin, byte[] envelope) {
+        byte[] prefix = ("signed\n" + vin.value() + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[prefix.length + envelope.length];
+        System.arraycopy(prefix, 0, all, 0, prefix.length);
+        System.arraycopy(envelope, 0, all, prefix.length, envelope.length);
+        return sha256Hex(all);
+    }
+
+    private static String sha256Hex(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("JDK lacks SHA-256", e);
         }
@@ -222,6 +298,11 @@ public final class CommandService implements AutoCloseable {
     /** The car's newest commands first. */
     public List<Command> list(Vin vin, int limit) {
         return store.list(vin, limit);
+    }
+
+    /** The user keys paired to the car (through an executed {@code keys.pair}), oldest first. */
+    public List<PairedKey> pairedKeys(Vin vin) {
+        return pairedKeys.list(vin);
     }
 
     /**
@@ -317,11 +398,30 @@ public final class CommandService implements AutoCloseable {
             }
             return;
         }
+        if (target == CommandState.EXECUTED && moved.get().action().equals(KEYS_PAIR)) {
+            paired(moved.get());
+        }
         if (target.isFinal()) {
             finished(moved.get(), AuditLog.car(command.vin()), outcome);
         } else {
             audit.record(AuditLog.car(command.vin()), moved.get(), outcome);
             watchers.notify(moved.get());
+        }
+    }
+
+    /** The car confirmed a pairing: from now on envelopes signed with that key are accepted for it. */
+    private void paired(Command command) {
+        String keyId = command.params().get("key_id");
+        String publicKey = command.params().get("public_key");
+        if (keyId == null || publicKey == null) {
+            LOG.warn(
+                    "keys.pair command {} of {} lacks key_id or public_key; nothing paired",
+                    command.id(),
+                    command.vin());
+            return;
+        }
+        if (pairedKeys.pair(command.vin(), keyId, publicKey, command.id(), clock.instant())) {
+            LOG.info("command key '{}' paired to {} (command {})", keyId, command.vin(), command.id());
         }
     }
 

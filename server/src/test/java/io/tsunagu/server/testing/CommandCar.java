@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,16 +30,18 @@ public final class CommandCar implements AutoCloseable {
     private final CommandVerifier verifier;
     private final Map<String, Long> counters = new HashMap<>();
     private final Set<String> executed = new HashSet<>();
+    private final Map<String, PublicKey> trusted = new ConcurrentHashMap<>();
 
     private CommandCar(TestCar car, PublicKey fleetKey, String fleetKeyId) {
         this.car = car;
+        trusted.put(fleetKeyId, fleetKey);
         this.inbox = car.client().publishes(MqttGlobalPublishFilter.SUBSCRIBED);
         this.verifier = new CommandVerifier(
                 car.vin(),
                 new CommandVerifier.TrustedKeys() {
                     @Override
                     public Optional<PublicKey> key(String keyId) {
-                        return keyId.equals(fleetKeyId) ? Optional.of(fleetKey) : Optional.empty();
+                        return Optional.ofNullable(trusted.get(keyId));
                     }
 
                     @Override
@@ -108,6 +111,14 @@ public final class CommandCar implements AutoCloseable {
             executed.add(accepted.body().getCommandId());
         }
         return verification;
+    }
+
+    /**
+     * Trusts a user key from now on, as the agent does once someone in the car confirmed a {@code keys.pair} command
+     * for it.
+     */
+    public void pair(String keyId, PublicKey key) {
+        trusted.put(keyId, key);
     }
 
     /** Publishes a result on the car's result topic; returns the PUBACK. */

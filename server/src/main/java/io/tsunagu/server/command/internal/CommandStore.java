@@ -72,28 +72,59 @@ public final class CommandStore {
         return run(connection -> {
             long keyCounter = next(connection, "key:" + command.keyId());
             long seq = next(connection, "seq:" + command.vin().value());
-            Counters counters = new Counters(seq, keyCounter);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO commands (id, vin, seq, action,"
-                    + " params_json, state, key_id, key_counter, envelope, requested_by, idempotency_key,"
-                    + " request_sha256, attempts, created_at, expires_at)"
-                    + " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
-                insert.setString(1, command.id());
-                insert.setString(2, command.vin().value());
-                insert.setLong(3, seq);
-                insert.setString(4, command.action());
-                insert.setString(5, json(command.params()));
-                insert.setString(6, command.keyId());
-                insert.setLong(7, keyCounter);
-                insert.setBytes(8, envelope.sign(counters));
-                insert.setString(9, command.requestedBy());
-                setOptional(insert, 10, command.idempotencyKey());
-                insert.setString(11, command.requestSha256());
-                setInstant(insert, 12, command.createdAt());
-                setInstant(insert, 13, command.expiresAt());
-                insert.executeUpdate();
-            }
-            return find(connection, command.id()).orElseThrow();
+            return insertRow(connection, command, seq, keyCounter, envelope.sign(new Counters(seq, keyCounter)));
         });
+    }
+
+    /**
+     * Stores a new command whose envelope a user signed on their own device: only the car's order is allocated; the
+     * key counter is the one inside the signed body (the server does not sign, so it cannot choose the counter).
+     */
+    public Command insertSigned(NewCommand command, long keyCounter, byte[] envelope) {
+        return run(connection -> {
+            long seq = next(connection, "seq:" + command.vin().value());
+            return insertRow(connection, command, seq, keyCounter, envelope);
+        });
+    }
+
+    /** The highest key counter stored for a key's commands to one car, or -1 if none. */
+    public long lastKeyCounter(Vin vin, String keyId) {
+        return run(connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT MAX(key_counter) FROM commands WHERE vin = ? AND key_id = ?")) {
+                select.setString(1, vin.value());
+                select.setString(2, keyId);
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    long max = row.getLong(1);
+                    return row.wasNull() ? -1L : max;
+                }
+            }
+        });
+    }
+
+    private static Command insertRow(
+            Connection connection, NewCommand command, long seq, long keyCounter, byte[] envelope) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO commands (id, vin, seq, action,"
+                + " params_json, state, key_id, key_counter, envelope, requested_by, idempotency_key,"
+                + " request_sha256, attempts, created_at, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+            insert.setString(1, command.id());
+            insert.setString(2, command.vin().value());
+            insert.setLong(3, seq);
+            insert.setString(4, command.action());
+            insert.setString(5, json(command.params()));
+            insert.setString(6, command.keyId());
+            insert.setLong(7, keyCounter);
+            insert.setBytes(8, envelope);
+            insert.setString(9, command.requestedBy());
+            setOptional(insert, 10, command.idempotencyKey());
+            insert.setString(11, command.requestSha256());
+            setInstant(insert, 12, command.createdAt());
+            setInstant(insert, 13, command.expiresAt());
+            insert.executeUpdate();
+        }
+        return find(connection, command.id()).orElseThrow();
     }
 
     /** True if the exception is a unique-key violation (an idempotency key used twice concurrently). */
@@ -198,7 +229,7 @@ public final class CommandStore {
         });
     }
 
-    private Optional<Command> find(Connection connection, String id) throws SQLException {
+    private static Optional<Command> find(Connection connection, String id) throws SQLException {
         try (PreparedStatement select =
                 connection.prepareStatement("SELECT " + COLUMNS + " FROM commands WHERE id = ?")) {
             select.setString(1, id);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.protocol.command.CommandKeys;
 import io.tsunagu.server.command.AuditLog;
 import io.tsunagu.server.command.Command;
 import io.tsunagu.server.command.CommandState;
@@ -139,6 +140,52 @@ class CommandStoreTest {
                 .extracting(AuditLog.Entry::outcome)
                 .containsExactly("executed", "queued");
         assertThat(audit.list(Optional.empty(), 1)).hasSize(1);
+    }
+
+    @Test
+    void aSignedInsertKeepsTheSignersCounterAndTheEnvelopeAndStillTakesItsPlaceInTheCarsOrder() {
+        Command fleet = insert("doors.lock", Optional.empty(), T0.plusSeconds(60));
+        CommandStore.NewCommand signed = new CommandStore.NewCommand(
+                UUID.randomUUID().toString(),
+                vin,
+                "doors.unlock",
+                Map.of(),
+                "alice",
+                Optional.empty(),
+                "1".repeat(64),
+                "alice-phone",
+                T0,
+                T0.plusSeconds(60));
+
+        Command stored = store.insertSigned(signed, 41, new byte[] {7, 7});
+
+        assertThat(stored.keyId()).isEqualTo("alice-phone");
+        assertThat(stored.keyCounter()).isEqualTo(41);
+        assertThat(stored.seq()).isGreaterThan(fleet.seq());
+        assertThat(store.lastKeyCounter(vin, "alice-phone")).isEqualTo(41);
+        assertThat(store.lastKeyCounter(vin, "nobody")).isEqualTo(-1);
+        assertThat(store.pending(vin, EnumSet.of(CommandState.QUEUED)).getLast().envelope())
+                .containsExactly(7, 7);
+    }
+
+    @Test
+    void aKeyIdIsPairedOnceAndTheFirstPairingIsKept() {
+        PairedKeyStore paired = new PairedKeyStore(db.dataSource());
+        String first = CommandKeys.encode(CommandKeys.ed25519().getPublic());
+        String other = CommandKeys.encode(CommandKeys.p256().getPublic());
+
+        assertThat(paired.pair(vin, "alice-phone", first, "c-1", T0)).isTrue();
+        assertThat(paired.pair(vin, "alice-phone", other, "c-2", T0.plusSeconds(1)))
+                .isFalse();
+        assertThat(paired.pair(vin, "alice-watch", other, "c-3", T0.plusSeconds(2)))
+                .isTrue();
+
+        assertThat(paired.list(vin))
+                .extracting(k -> k.keyId() + " " + k.algorithm() + " " + k.commandId())
+                .containsExactly("alice-phone Ed25519 c-1", "alice-watch SHA256withECDSA c-3");
+        assertThat(paired.find(vin, "alice-phone").orElseThrow().publicKey()).isEqualTo(first);
+        assertThat(paired.find(vin, "alice-phone").orElseThrow().pairedAt()).isEqualTo(T0);
+        assertThat(paired.find(vin, "bob-phone")).isEmpty();
     }
 
     private Command insert(String action, Optional<String> idempotencyKey, Instant expiresAt) {
