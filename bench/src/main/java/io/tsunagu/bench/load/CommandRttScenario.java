@@ -1,0 +1,135 @@
+package io.tsunagu.bench.load;
+
+import io.tsunagu.agent.command.CommandActions;
+import io.tsunagu.protocol.Vin;
+import io.tsunagu.sim.FleetConfig;
+import io.tsunagu.sim.FleetSimulator;
+import io.tsunagu.sim.FleetStats;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code command-rtt}: the command round trip as an API client sees it — {@code POST} a command, poll until the result
+ * is visible — with a fleet of simulated cars (default 1,000) online and streaming telemetry at the simulator's default
+ * rate (one frame a second per car). The cars are real agents over mutual TLS, run by a {@link FleetSimulator} in this
+ * process and registered over REST with the fleet command key. {@value #IN_FLIGHT} clients each send {@code
+ * doors.lock} / {@code doors.unlock} (alternating) to random cars, one command at a time. A broker has no command API,
+ * so there is no Mosquitto baseline; the reference is {@code GET /health} timed the same way under the same load.
+ */
+final class CommandRttScenario implements Scenario {
+    static final int IN_FLIGHT = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRttScenario.class);
+    /** VIN seed apart from the {@link Provisioner}'s, so the fleet's cars are new to the server. */
+    private static final long FLEET_SEED = 4_004;
+
+    private static final long CONNECT_TIMEOUT_MS = 180_000;
+
+    @Override
+    public String name() {
+        return "command-rtt";
+    }
+
+    @Override
+    public int defaultVehicles(boolean smoke) {
+        return smoke ? 20 : 1_000;
+    }
+
+    @Override
+    public int defaultDurationS(boolean smoke) {
+        return smoke ? 2 : 10;
+    }
+
+    /** The scenario registers its own cars (with their command key) through the fleet simulator. */
+    @Override
+    public int carsNeeded(ScenarioSettings settings) {
+        return 0;
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context, ScenarioSettings settings) {
+        ChildServer server = context.server();
+        Path buffers = WorkDirectory.create();
+        FleetConfig config = FleetConfig.defaults(settings.vehicles(), FLEET_SEED, buffers, System.currentTimeMillis())
+                .withBroker("localhost", server.mqttPort());
+        try (FleetSimulator fleet = new FleetSimulator(config, new RestCarProvisioner(server))) {
+            long started = System.nanoTime();
+            fleet.start();
+            awaitConnected(fleet, settings.vehicles());
+            double connectAllS = (System.nanoTime() - started) / 1e9;
+            return measure(server, fleet, settings, connectAllS);
+        } finally {
+            WorkDirectory.delete(buffers);
+        }
+    }
+
+    private ScenarioResult measure(
+            ChildServer server, FleetSimulator fleet, ScenarioSettings settings, double connectAllS) {
+        CommandRoundTrip client = new CommandRoundTrip(server);
+        List<Vin> vins = fleet.vins();
+        AtomicLong sent = new AtomicLong();
+        Supplier<CommandRoundTrip.Outcome> command = () -> client.command(
+                vins.get(ThreadLocalRandom.current().nextInt(vins.size())),
+                sent.getAndIncrement() % 2 == 0 ? CommandActions.DOORS_LOCK : CommandActions.DOORS_UNLOCK);
+        ClosedLoop.run(IN_FLIGHT, settings.warmupMs(), server.meter(), command);
+        long telemetryBefore = fleet.stats().acked();
+        ClosedLoop.Result commands = ClosedLoop.run(IN_FLIGHT, settings.durationS() * 1_000L, server.meter(), command);
+        FleetStats after = fleet.stats();
+        ClosedLoop.Result health =
+                ClosedLoop.run(IN_FLIGHT, settings.durationS() * 1_000L, server.meter(), client::health);
+        Map<String, Double> extras = new LinkedHashMap<>(commands.finalStates(CommandRoundTrip.OK));
+        extras.put("pollsPerCommand", commands.polls() / (double) Math.max(commands.count(), 1));
+        extras.put("connectAllS", connectAllS);
+        extras.put("carsConnectedAtEnd", (double) after.connected());
+        extras.put(
+                "telemetryAckedPerS",
+                (after.acked() - telemetryBefore) / commands.snapshot().seconds());
+        Measurement rtt = commands.measurement("tsunagu-command", "command", "executed", extras);
+        Measurement reference = health.measurement("tsunagu-health", "request", CommandRoundTrip.OK, Map.of());
+        return new ScenarioResult(
+                name(),
+                Map.of(
+                        "cars",
+                        settings.vehicles(),
+                        "commandsInFlight",
+                        IN_FLIGHT,
+                        "pollIntervalMs",
+                        CommandRoundTrip.POLL_INTERVAL_MS,
+                        "telemetryFramesPerSPerCar",
+                        1,
+                        "seconds",
+                        settings.durationS()),
+                List.of(rtt, reference),
+                Map.of(
+                        "p50", rtt.p50Ms() / Math.max(reference.p50Ms(), 1e-9),
+                        "p99", rtt.p99Ms() / Math.max(reference.p99Ms(), 1e-9)),
+                List.of(
+                        "No Mosquitto baseline (a broker has no command API); the reference is GET /health, timed the"
+                                + " same way by the same clients under the same telemetry load.",
+                        "Round trip = POST .../commands sent -> the GET .../commands/{id} answer that shows 'executed';"
+                                + " polled every " + CommandRoundTrip.POLL_INTERVAL_MS + " ms, so the resolution is"
+                                + " that interval. ok = executed; failed = every other final state, the HTTP errors"
+                                + " and the commands not final within " + CommandRoundTrip.GIVE_UP_MS / 1_000
+                                + " s (per state in the extras).",
+                        "Server CPU per command includes the fleet's telemetry ingest and the polls; generator CPU"
+                                + " includes the simulated cars."));
+    }
+
+    private static void awaitConnected(FleetSimulator fleet, int cars) {
+        long deadline = System.nanoTime() + CONNECT_TIMEOUT_MS * 1_000_000;
+        while (fleet.stats().connected() < cars) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + fleet.stats().connected() + " of " + cars
+                        + " simulated cars connected within " + CONNECT_TIMEOUT_MS / 1_000 + " s");
+            }
+            ChildServer.sleep(100);
+        }
+        LOG.info("All {} simulated cars connected", cars);
+    }
+}
