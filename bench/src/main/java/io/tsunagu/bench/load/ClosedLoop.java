@@ -1,5 +1,6 @@
 package io.tsunagu.bench.load;
 
+import io.tsunagu.server.command.CommandState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,9 +24,13 @@ final class ClosedLoop {
      * @param snapshot wall time and CPU of the run
      * @param latencies of the successful round trips
      * @param states round trips by how they ended
-     * @param polls follow-up requests summed over all round trips
+     * @param stagesMs median of each stage of the successful round trips, ms
      */
-    record Result(MeasuredInterval.Snapshot snapshot, Latencies latencies, Map<String, Long> states, long polls) {
+    record Result(
+            MeasuredInterval.Snapshot snapshot,
+            Latencies latencies,
+            Map<String, Long> states,
+            Map<String, Double> stagesMs) {
         long count() {
             return states.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -52,7 +57,7 @@ final class ClosedLoop {
     static Result run(int clients, long durationMs, ProcessMeter server, Supplier<CommandRoundTrip.Outcome> roundTrip) {
         Latencies latencies = new Latencies();
         Map<String, LongAdder> states = new ConcurrentHashMap<>();
-        LongAdder polls = new LongAdder();
+        Map<String, Latencies> stages = new ConcurrentHashMap<>();
         long deadline = System.nanoTime() + Duration.ofMillis(durationMs).toNanos();
         MeasuredInterval interval = MeasuredInterval.start(server);
         try (ExecutorService loops = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -62,9 +67,11 @@ final class ClosedLoop {
                         CommandRoundTrip.Outcome outcome = roundTrip.get();
                         states.computeIfAbsent(outcome.state(), s -> new LongAdder())
                                 .increment();
-                        polls.add(outcome.polls());
                         if (isSuccess(outcome)) {
                             latencies.record(outcome.nanos());
+                            outcome.stagesMs()
+                                    .forEach((stage, ms) -> stages.computeIfAbsent(stage, s -> new Latencies())
+                                            .record(Math.round(ms * 1e6)));
                         }
                     }
                 });
@@ -73,10 +80,13 @@ final class ClosedLoop {
         MeasuredInterval.Snapshot snapshot = interval.stop();
         Map<String, Long> counts = new LinkedHashMap<>();
         states.forEach((state, n) -> counts.put(state, n.sum()));
-        return new Result(snapshot, latencies, counts, polls.sum());
+        Map<String, Double> stageMedians = new TreeMap<>();
+        stages.forEach((stage, l) -> stageMedians.put(stage, l.percentilesMs(0.5)[0]));
+        return new Result(snapshot, latencies, counts, stageMedians);
     }
 
     private static boolean isSuccess(CommandRoundTrip.Outcome outcome) {
-        return outcome.state().equals("executed") || outcome.state().equals(CommandRoundTrip.OK);
+        return outcome.state().equals(CommandState.EXECUTED.code())
+                || outcome.state().equals(CommandRoundTrip.OK);
     }
 }

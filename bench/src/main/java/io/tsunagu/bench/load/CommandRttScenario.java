@@ -2,6 +2,7 @@ package io.tsunagu.bench.load;
 
 import io.tsunagu.agent.command.CommandActions;
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.server.command.CommandState;
 import io.tsunagu.sim.FleetConfig;
 import io.tsunagu.sim.FleetSimulator;
 import io.tsunagu.sim.FleetStats;
@@ -16,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code command-rtt}: the command round trip as an API client sees it — {@code POST} a command, poll until the result
- * is visible — with a fleet of simulated cars (default 1,000) online and streaming telemetry at the simulator's default
+ * {@code command-rtt}: the command round trip as an API client sees it — {@code POST} a command, then wait until the
+ * API shows it executed (see {@link CommandRoundTrip}) — with a fleet of simulated cars (default 1,000) online and streaming telemetry at the simulator's default
  * rate (one frame a second per car). The cars are real agents over mutual TLS, run by a {@link FleetSimulator} in this
  * process and registered over REST with the fleet command key. {@value #IN_FLIGHT} clients each send {@code
  * doors.lock} / {@code doors.unlock} (alternating) to random cars, one command at a time. A broker has no command API,
@@ -25,11 +26,20 @@ import org.slf4j.LoggerFactory;
  */
 final class CommandRttScenario implements Scenario {
     static final int IN_FLIGHT = 4;
+    private static final String EXECUTED = CommandState.EXECUTED.code();
     private static final Logger LOG = LoggerFactory.getLogger(CommandRttScenario.class);
     /** VIN seed apart from the {@link Provisioner}'s, so the fleet's cars are new to the server. */
     private static final long FLEET_SEED = 4_004;
 
     private static final long CONNECT_TIMEOUT_MS = 180_000;
+    private static final List<String> NOTES = List.of(
+            "No Mosquitto baseline (a broker has no command API); the reference is GET /health, timed the same way by"
+                    + " the same clients under the same telemetry load.",
+            "Round trip = POST .../commands sent -> the car's command stream (SSE, opened before) shows 'executed'."
+                    + " ok = executed; failed = every other final state, HTTP errors and commands not final within "
+                    + CommandRoundTrip.GIVE_UP_MS / 1_000 + " s (counted per state in the extras). p50.<stage>Ms:"
+                    + " medians of the server's own timestamps (created, sent, delivered, finished).",
+            "Server CPU per command includes the fleet's telemetry ingest; generator CPU includes the simulated cars.");
 
     @Override
     public String name() {
@@ -83,14 +93,14 @@ final class CommandRttScenario implements Scenario {
         FleetStats after = fleet.stats();
         ClosedLoop.Result health =
                 ClosedLoop.run(IN_FLIGHT, settings.durationS() * 1_000L, server.meter(), client::health);
-        Map<String, Double> extras = new LinkedHashMap<>(commands.finalStates(CommandRoundTrip.OK));
-        extras.put("pollsPerCommand", commands.polls() / (double) Math.max(commands.count(), 1));
+        Map<String, Double> extras = new LinkedHashMap<>(commands.finalStates(EXECUTED));
+        commands.stagesMs().forEach((stage, ms) -> extras.put("p50." + stage + "Ms", ms));
         extras.put("connectAllS", connectAllS);
         extras.put("carsConnectedAtEnd", (double) after.connected());
         extras.put(
                 "telemetryAckedPerS",
                 (after.acked() - telemetryBefore) / commands.snapshot().seconds());
-        Measurement rtt = commands.measurement("tsunagu-command", "command", "executed", extras);
+        Measurement rtt = commands.measurement("tsunagu-command", "command", EXECUTED, extras);
         Measurement reference = health.measurement("tsunagu-health", "request", CommandRoundTrip.OK, Map.of());
         return new ScenarioResult(
                 name(),
@@ -99,8 +109,8 @@ final class CommandRttScenario implements Scenario {
                         settings.vehicles(),
                         "commandsInFlight",
                         IN_FLIGHT,
-                        "pollIntervalMs",
-                        CommandRoundTrip.POLL_INTERVAL_MS,
+                        "giveUpS",
+                        CommandRoundTrip.GIVE_UP_MS / 1_000,
                         "telemetryFramesPerSPerCar",
                         1,
                         "seconds",
@@ -109,16 +119,7 @@ final class CommandRttScenario implements Scenario {
                 Map.of(
                         "p50", rtt.p50Ms() / Math.max(reference.p50Ms(), 1e-9),
                         "p99", rtt.p99Ms() / Math.max(reference.p99Ms(), 1e-9)),
-                List.of(
-                        "No Mosquitto baseline (a broker has no command API); the reference is GET /health, timed the"
-                                + " same way by the same clients under the same telemetry load.",
-                        "Round trip = POST .../commands sent -> the GET .../commands/{id} answer that shows 'executed';"
-                                + " polled every " + CommandRoundTrip.POLL_INTERVAL_MS + " ms, so the resolution is"
-                                + " that interval. ok = executed; failed = every other final state, the HTTP errors"
-                                + " and the commands not final within " + CommandRoundTrip.GIVE_UP_MS / 1_000
-                                + " s (per state in the extras).",
-                        "Server CPU per command includes the fleet's telemetry ingest and the polls; generator CPU"
-                                + " includes the simulated cars."));
+                NOTES);
     }
 
     private static void awaitConnected(FleetSimulator fleet, int cars) {
