@@ -32,6 +32,7 @@ final class CommandRttScenario implements Scenario {
     private static final long FLEET_SEED = 4_004;
 
     private static final long CONNECT_TIMEOUT_MS = 180_000;
+    static final int FLEET_THREADS = 8;
     private static final List<String> NOTES = List.of(
             "No Mosquitto baseline (a broker has no command API); the reference is GET /health, timed the same way by"
                     + " the same clients under the same telemetry load.",
@@ -66,8 +67,7 @@ final class CommandRttScenario implements Scenario {
     public ScenarioResult run(BenchContext context, ScenarioSettings settings) {
         ChildServer server = context.server();
         Path buffers = WorkDirectory.create();
-        FleetConfig config = FleetConfig.defaults(settings.vehicles(), FLEET_SEED, buffers, System.currentTimeMillis())
-                .withBroker("localhost", server.mqttPort());
+        FleetConfig config = fleetConfig(settings.vehicles(), buffers, server.mqttPort());
         try (FleetSimulator fleet = new FleetSimulator(config, new RestCarProvisioner(server))) {
             long started = System.nanoTime();
             fleet.start();
@@ -120,6 +120,28 @@ final class CommandRttScenario implements Scenario {
                         "p50", rtt.p50Ms() / Math.max(reference.p50Ms(), 1e-9),
                         "p99", rtt.p99Ms() / Math.max(reference.p99Ms(), 1e-9)),
                 NOTES);
+    }
+
+    /**
+     * The simulator's defaults (one frame a second per car) with {@value #FLEET_THREADS} threads instead of 2: the
+     * agents' command store forces each step to the device, and with two threads for 1,000 cars those waits stalled
+     * every car's telemetry and commands behind them.
+     */
+    private static FleetConfig fleetConfig(int cars, Path buffers, int mqttPort) {
+        FleetConfig d = FleetConfig.defaults(cars, FLEET_SEED, buffers, System.currentTimeMillis());
+        return new FleetConfig(
+                d.cars(),
+                d.seed(),
+                d.speed(),
+                d.reportIntervalMs(),
+                d.maxReportsPerSecondPerCar(),
+                "localhost",
+                mqttPort,
+                d.bufferDir(),
+                d.simStartEpochMs(),
+                d.profiles(),
+                FLEET_THREADS,
+                d.bufferFsync());
     }
 
     private static void awaitConnected(FleetSimulator fleet, int cars) {
