@@ -25,18 +25,22 @@ import picocli.CommandLine.Parameters;
             "acknowledgement latency (p50/p99/p99.9), CPU-µs per operation of the server and of this generator",
             "(they share the machine), and Tsunagu/baseline ratios.",
             "",
-            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, or all."
+            "command-rtt runs simulated cars (real agents, telemetry on) in this process and times the command",
+            "round trip through the REST API (POST, then poll until executed); its reference is GET /health.",
+            "",
+            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, or all."
         })
 final class BenchCommand implements Runnable {
     @Parameters(
             index = "0",
             paramLabel = "SCENARIO",
-            description = "ingest-max, ingest-fleet, connect-storm, twin-read or all")
+            description = "ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt or all")
     String scenario;
 
     @Option(
             names = "--vehicles",
-            description = "Cars (connections for ingest-max); default per scenario: 4 for ingest-max, 5000 otherwise.")
+            description = "Cars (connections for ingest-max); default per scenario: 4 for ingest-max, 1000 for"
+                    + " command-rtt, 5000 otherwise.")
     Optional<Integer> vehicles;
 
     @Option(names = "--duration", description = "Measured seconds per target; default per scenario (10-20 s).")

@@ -14,13 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs load scenarios: starts the Tsunagu server in a child JVM and Mosquitto as the baseline, registers the cars
- * the scenarios need through the REST API, runs each scenario against both, and stops everything again.
+ * the scenarios need through the REST API, runs each scenario against both (or, for {@code command-rtt}, which has no
+ * broker counterpart, against an in-run reference), and stops everything again.
  */
 public final class LoadBench {
     private static final Logger LOG = LoggerFactory.getLogger(LoadBench.class);
 
     /** Every scenario, by name, in the order {@code all} runs them. */
-    public static final List<String> SCENARIOS = List.of("ingest-max", "ingest-fleet", "connect-storm", "twin-read");
+    public static final List<String> SCENARIOS =
+            List.of("ingest-max", "ingest-fleet", "connect-storm", "twin-read", "command-rtt");
 
     private final ServerLauncher launcher;
 
@@ -28,7 +30,8 @@ public final class LoadBench {
      * What to run.
      *
      * @param scenarios names from {@link #SCENARIOS}
-     * @param vehicles cars (connections for {@code ingest-max}); each scenario's default when empty
+     * @param vehicles cars (connections for {@code ingest-max}, simulated cars for {@code command-rtt}); each
+     *     scenario's default when empty
      * @param durationS measured seconds per target; each scenario's default when empty
      * @param smoke the short CI mode (small numbers, a few seconds per scenario)
      * @param keepWorkDir keep the server's data and logs (path logged) instead of deleting them
@@ -102,6 +105,7 @@ public final class LoadBench {
             case "ingest-fleet" -> Optional.of(new IngestFleetScenario());
             case "connect-storm" -> Optional.of(new ConnectStormScenario());
             case "twin-read" -> Optional.of(new TwinReadScenario());
+            case "command-rtt" -> Optional.of(new CommandRttScenario());
             default -> Optional.empty();
         };
     }
