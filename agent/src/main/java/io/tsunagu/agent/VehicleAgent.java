@@ -99,7 +99,9 @@ public final class VehicleAgent implements AutoCloseable {
                 config.clock(),
                 config.executor().orElse(ownedExecutor));
         String commandTopic = Topics.commands(config.vin());
-        client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, publish -> {
+        // ALL, not SUBSCRIBED: with a persistent session (cleanStart=false) the broker may deliver queued commands
+        // right after CONNACK, before this client instance has re-subscribed; SUBSCRIBED would drop those.
+        client.publishes(MqttGlobalPublishFilter.ALL, publish -> {
             if (publish.getTopic().toString().equals(commandTopic)) {
                 byte[] payload = publish.getPayloadAsBytes();
                 config.commandHandler().accept(payload);

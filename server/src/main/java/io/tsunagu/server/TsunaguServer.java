@@ -24,6 +24,7 @@ import io.tsunagu.server.ingest.IngestPipeline;
 import io.tsunagu.server.ingest.RateLimiter;
 import io.tsunagu.server.ingest.RejectionLog;
 import io.tsunagu.server.ingest.mqtt.CommandChannel;
+import io.tsunagu.server.ingest.mqtt.ConnectionListener;
 import io.tsunagu.server.ingest.mqtt.MqttGateway;
 import io.tsunagu.server.ingest.mqtt.MqttGatewayConfig;
 import io.tsunagu.server.metadata.MetadataDatabase;
@@ -120,7 +121,7 @@ public final class TsunaguServer implements AutoCloseable {
                     gatewayConfig(config, dataDir),
                     registry::certificateTrusted,
                     pipeline,
-                    this::connectionChanged,
+                    connectionListener(),
                     commandChannel(),
                     metrics,
                     clock);
@@ -162,11 +163,19 @@ public final class TsunaguServer implements AutoCloseable {
         return new TsunaguServer(config, clock);
     }
 
-    private void connectionChanged(Vin vin, boolean online, Instant at) {
-        twins.connectionChanged(vin, online, at);
-        if (online) {
-            commands.carConnected(vin, at);
-        }
+    private ConnectionListener connectionListener() {
+        return new ConnectionListener() {
+            @Override
+            public void connectionChanged(Vin vin, boolean online, Instant at) {
+                twins.connectionChanged(vin, online, at);
+            }
+
+            @Override
+            public void sessionStarted(Vin vin, Instant at) {
+                // Every connection, also a session takeover: unacknowledged commands are re-sent once per connection.
+                commands.carConnected(vin, at);
+            }
+        };
     }
 
     /** The gateway as the command service's way to cars; read lazily, the gateway is built after the service. */

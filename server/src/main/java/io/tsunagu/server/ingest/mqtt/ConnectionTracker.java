@@ -7,6 +7,7 @@ import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInpu
 import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import io.tsunagu.protocol.Vin;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,10 +35,12 @@ final class ConnectionTracker implements ClientLifecycleEventListener {
     @Override
     public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
         vinOf(input.getClientInformation().getClientId()).ifPresent(vin -> {
+            Instant at = clock.instant();
             int now = connections.computeIfAbsent(vin, v -> new AtomicInteger()).incrementAndGet();
             if (now == 1) {
-                listener.connectionChanged(vin, true, clock.instant());
+                listener.connectionChanged(vin, true, at);
             }
+            listener.sessionStarted(vin, at);
         });
     }
 
