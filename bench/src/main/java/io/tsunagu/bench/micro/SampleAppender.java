@@ -16,11 +16,7 @@ interface SampleAppender extends AutoCloseable {
 
     /** The writers compared by {@link HistoryAppendBenchmark}, by their parameter names. */
     enum Kind {
-        /**
-         * {@link QuestDbSampleStore#appendDurably}: WAL table with deduplication; returns once the WAL commit is durable,
-         * applied by the store's background thread, which appends wait for when it falls behind (so a sustained rate
-         * includes the apply).
-         */
+        /** {@link QuestDbSampleStore#appendDurably}: WAL table with deduplication, applied before returning. */
         TSUNAGU("tsunagu"),
         /** QuestDB's {@code WalWriter} on the same WAL table, then the same apply job: the same work done raw. */
         RAW_WAL("raw-wal"),

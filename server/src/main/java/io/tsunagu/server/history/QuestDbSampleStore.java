@@ -4,9 +4,13 @@ import io.questdb.cairo.CairoConfiguration;
 import io.questdb.cairo.CairoEngine;
 import io.questdb.cairo.CommitMode;
 import io.questdb.cairo.DefaultCairoConfiguration;
+import io.questdb.cairo.O3PartitionPurgeJob;
 import io.questdb.cairo.TableToken;
 import io.questdb.cairo.TableWriter;
 import io.questdb.cairo.security.AllowAllSecurityContext;
+import io.questdb.cairo.wal.ApplyWal2TableJob;
+import io.questdb.cairo.wal.CheckWalTransactionsJob;
+import io.questdb.cairo.wal.WalPurgeJob;
 import io.questdb.cairo.wal.WalWriter;
 import io.questdb.griffin.SqlException;
 import io.questdb.griffin.SqlExecutionContextImpl;
@@ -18,7 +22,6 @@ import io.tsunagu.server.history.internal.QuestDbHistoryQueries;
 import io.tsunagu.server.history.internal.QuestDbReader;
 import io.tsunagu.server.history.internal.QuestDbReader.Micros;
 import io.tsunagu.server.history.internal.ValueColumns;
-import io.tsunagu.server.history.internal.WalApplier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,29 +45,29 @@ import org.slf4j.LoggerFactory;
  * whole table and for out-of-order data, which our own check on a non-WAL {@code TableWriter} would have to re-implement
  * with an index or a look-back window. The price is a second write (WAL, then table) per commit.
  *
- * <p><b>Acknowledged when durable, visible shortly after.</b> A WAL commit is invisible until QuestDB applies it to the
- * table: an out-of-order merge into the day partition, de-duplication, the {@code vin} index update and a sync of the
- * touched columns. {@link #appendDurably} returns as soon as the WAL commit is fsynced; a {@link WalApplier} thread
- * applies committed transactions continuously, many per round under load. Profiling {@code ingest-fleet} showed the
- * apply took most of each commit (index update, column sync) while the WAL commit itself was a small part, and the
- * acknowledgement latency caps each connection's rate. So reads lag appends by about one apply round (see {@link
- * #awaitVisible}); they always see whole commits in commit order. When the apply falls more than {@value
- * #MAX_UNAPPLIED_TXNS} transactions behind, appends wait for it, which makes group commits larger until it catches up.
- * At open, WAL transactions committed before a crash but not yet applied are applied before the store is returned.
+ * <p><b>Read-your-writes.</b> A WAL commit is invisible until QuestDB applies it to the table, which a server runs on a
+ * background job. Here the writer thread applies it itself before {@link #appendDurably} returns, so every completed
+ * append is visible to every later read, and there is no apply lag to wait for. At open, WAL transactions committed
+ * before a crash but not yet applied are applied.
+ *
+ * <p><b>Why not acknowledge before the apply</b> (issue 3, {@code ingest-fleet}, 2,000 cars): the apply (out-of-order
+ * merge, {@code vin} index update, column msync) takes most of each commit, so acknowledging once the WAL commit is
+ * fsynced and applying on a second thread looked like a free win. In our runs it was not: on 2 shared cores the apply
+ * thread's msyncs slowed the WAL fsyncs and its CPU competed with the broker; neither a concurrent nor an interleaved
+ * apply beat this design (the measurements are noisy; see docs/architecture.md). The attempt is commit {@code
+ * 974bbaf}.
  *
  * <p><b>Durability.</b> The engine runs with {@code cairo.commit.mode=sync}: the WAL segment and the sequencer's
- * transaction log are fsynced on commit, so a returned append survives a power loss. The apply syncs the table's
- * columns too (same setting), which keeps the table consistent with the WAL that gets purged after it.
+ * transaction log are fsynced on commit, so a returned append survives a power loss.
  *
  * <p>Threading: {@link #appendDurably} and {@link #retain} serialize on one lock (call appends from one thread); reads
- * and {@link #awaitVisible} are thread-safe and run concurrently with writes and the apply thread.
+ * are thread-safe and run concurrently with writes.
  */
 public final class QuestDbSampleStore implements SampleStore {
     private static final Logger LOG = LoggerFactory.getLogger(QuestDbSampleStore.class);
     private static final String TABLE = "samples";
     private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
-            + " (ts TIMESTAMP, vin SYMBOL CAPACITY 4096 CACHE" + System.getProperty("tsunagu.index", " INDEX")
-            + ", path SYMBOL CAPACITY 2048 CACHE,"
+            + " (ts TIMESTAMP, vin SYMBOL CAPACITY 4096 CACHE INDEX, path SYMBOL CAPACITY 2048 CACHE,"
             + " seq LONG, kind BYTE, num DOUBLE, txt VARCHAR)"
             + " TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, vin, path, seq)";
     private static final int VIN = 1;
@@ -73,16 +76,13 @@ public final class QuestDbSampleStore implements SampleStore {
     private static final int KIND = 4;
     private static final int NUM = 5;
     private static final int TXT = 6;
-    /** Unapplied WAL transactions (group commits) at which appends wait for the apply thread. */
-    static final int MAX_UNAPPLIED_TXNS = 256;
-    /** Longest slice of applying before readers see progress (QuestDB's default is 1 s). */
-    private static final long APPLY_TIME_QUOTA_MS = 200;
-    /** How long an append waits for the apply thread to catch up before it fails (retriable). */
-    private static final Duration APPLY_STALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_APPLY_ROUNDS = 1000;
 
     private final CairoEngine engine;
     private final TableToken table;
-    private final WalApplier applier;
+    private final ApplyWal2TableJob applyJob;
+    private final WalPurgeJob walPurgeJob;
+    private final O3PartitionPurgeJob partitionPurgeJob;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ValueColumns columns = new ValueColumns();
     private final QuestDbReader reader;
@@ -92,7 +92,9 @@ public final class QuestDbSampleStore implements SampleStore {
     private QuestDbSampleStore(CairoEngine engine, TableToken table) {
         this.engine = engine;
         this.table = table;
-        this.applier = new WalApplier(engine, table);
+        this.applyJob = new ApplyWal2TableJob(engine, 0);
+        this.walPurgeJob = new WalPurgeJob(engine);
+        this.partitionPurgeJob = new O3PartitionPurgeJob(engine, 1);
         this.reader = new QuestDbReader(engine);
         this.queries = new QuestDbHistoryQueries(TABLE, reader, columns);
     }
@@ -122,8 +124,7 @@ public final class QuestDbSampleStore implements SampleStore {
         try {
             execute(engine, CREATE_TABLE);
             QuestDbSampleStore store = new QuestDbSampleStore(engine, engine.verifyTableName(TABLE));
-            store.applier.applyAll(); // what a crash left committed but unapplied
-            store.applier.start();
+            store.recoverUnappliedWal();
             LOG.info("history store open at {}", dir);
             return store;
         } catch (RuntimeException e) {
@@ -138,11 +139,6 @@ public final class QuestDbSampleStore implements SampleStore {
             public int getCommitMode() {
                 return CommitMode.SYNC;
             }
-
-            @Override
-            public long getWalApplyTableTimeQuota() {
-                return APPLY_TIME_QUOTA_MS; // the apply publishes progress between slices
-            }
         };
     }
 
@@ -155,41 +151,11 @@ public final class QuestDbSampleStore implements SampleStore {
         samples.forEach(QuestDbSampleStore::checkStorable);
         writeLock.lock();
         try {
-            applier.failIfSuspended();
-            awaitApplyBacklog();
             writeWal(samples);
-            applier.committed();
+            applyWal();
         } finally {
             writeLock.unlock();
         }
-    }
-
-    private void awaitApplyBacklog() {
-        long needed = applier.committedTxn() - MAX_UNAPPLIED_TXNS;
-        if (applier.appliedTxn() < needed) {
-            awaitApplied(needed);
-        }
-    }
-
-    private void awaitApplied(long txn) {
-        if (!applier.awaitApplied(txn, APPLY_STALL_TIMEOUT)) {
-            throw new TsunaguException(
-                    "history_unavailable",
-                    "history table applied its write-ahead log only up to transaction " + applier.appliedTxn() + " of "
-                            + txn + " within " + APPLY_STALL_TIMEOUT.toSeconds() + " s",
-                    true);
-        }
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Here: until the apply thread has applied every WAL transaction committed when this call began.
-     */
-    @Override
-    public boolean awaitVisible(Duration timeout) {
-        ensureOpen();
-        return applier.awaitApplied(applier.committedTxn(), timeout);
     }
 
     private void writeWal(List<Sample> samples) {
@@ -223,6 +189,46 @@ public final class QuestDbSampleStore implements SampleStore {
         event.commit();
     }
 
+    /** Applies committed WAL transactions to the table so reads see them, and purges what is no longer needed. */
+    private void applyWal() {
+        WalApplyEvent event = new WalApplyEvent();
+        event.begin();
+        long before = appliedTxn();
+        long target = engine.getTableSequencerAPI().lastTxn(table);
+        for (int round = 0; appliedTxn() < target; round++) {
+            if (engine.getTableSequencerAPI().isSuspended(table)) {
+                throw new TsunaguException(
+                        "history_unavailable",
+                        "history table is suspended: "
+                                + engine.getTableSequencerAPI()
+                                        .getTxnTracker(table)
+                                        .getErrorMessage(),
+                        true);
+            }
+            if (round >= MAX_APPLY_ROUNDS) {
+                throw new TsunaguException(
+                        "history_unavailable",
+                        "history table applied its write-ahead log only up to transaction " + appliedTxn() + " of "
+                                + target,
+                        true);
+            }
+            applyJob.drain(0);
+        }
+        event.transactions = appliedTxn() - before;
+        event.commit();
+        partitionPurgeJob.drain(0);
+        walPurgeJob.run(0);
+    }
+
+    private long appliedTxn() {
+        return engine.getTableSequencerAPI().getTxnTracker(table).getWriterTxn();
+    }
+
+    private void recoverUnappliedWal() {
+        new CheckWalTransactionsJob(engine).run(0);
+        applyWal();
+    }
+
     private static void checkStorable(Sample sample) {
         if (sample.tsMs() < 0 || sample.tsMs() > HistoryQuery.MAX_TS_MS) {
             throw new TsunaguException(
@@ -230,6 +236,13 @@ public final class QuestDbSampleStore implements SampleStore {
                     "sample time " + sample.tsMs() + " ms of " + sample.path() + " is outside 1970..9999",
                     false);
         }
+    }
+
+    /** Returns at once: every completed append was applied before it returned. */
+    @Override
+    public boolean awaitVisible(Duration timeout) {
+        ensureOpen();
+        return true;
     }
 
     @Override
@@ -265,8 +278,7 @@ public final class QuestDbSampleStore implements SampleStore {
                     List.of());
             if (days > 0) {
                 execute(engine, "ALTER TABLE " + TABLE + " DROP PARTITION WHERE ts < " + cutoffMicros);
-                applier.committed();
-                awaitApplied(applier.committedTxn());
+                applyWal();
                 LOG.info("history retention dropped {} day(s) before {}", days, cutoff);
             }
             return days;
@@ -283,7 +295,9 @@ public final class QuestDbSampleStore implements SampleStore {
                 return;
             }
             closed = true;
-            applier.close();
+            applyJob.close();
+            walPurgeJob.close();
+            partitionPurgeJob.close();
             engine.close();
             LOG.info("history store closed");
         } finally {

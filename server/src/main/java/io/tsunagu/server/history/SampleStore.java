@@ -13,9 +13,10 @@ import java.util.Map;
  *
  * <p>Contract: samples are identified by (vin, path, tsMs, seq); appending the same identity again, also after a
  * restart, stores it once (a car re-sends a batch whose acknowledgement it lost). Data appended by a completed {@link
- * #appendDurably} call is durable at once but becomes visible to reads shortly after (eventual visibility, typically
- * within one apply round of tens of milliseconds); {@link #awaitVisible} waits for it. Reads see whole appends in append
- * order, never a later one without every earlier one. Reads may run on any thread concurrently with the writer.
+ * #appendDurably} call is durable at once; an implementation may make it visible to reads later (a distributed store,
+ * or an embedded one that applies its log in the background), and {@link #awaitVisible} waits for that. Reads see whole
+ * appends in append order, never a later one without every earlier one. Reads may run on any thread concurrently with
+ * the writer.
  */
 public interface SampleStore extends AutoCloseable {
 
