@@ -206,6 +206,10 @@ class AgentEndToEndTest {
 
     /** Frames 1..n are each in the history once, with their time and value, and the newest carries seq n. */
     private static void assertExactlyOnce(TestServer target, Vin vin, long n) {
+        // Acknowledged means durable; the history shows it once the store's background apply caught up.
+        assertThat(target.server().history().awaitVisible(TIMEOUT))
+                .as("history visible")
+                .isTrue();
         List<HistoryPoint> speeds = target.server()
                 .history()
                 .query(HistoryQuery.raw(vin, List.of(SPEED), T0, T0 + 86_400_000L, 10_000))

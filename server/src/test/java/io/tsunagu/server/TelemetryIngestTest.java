@@ -203,7 +203,11 @@ class TelemetryIngestTest {
         return "{\"ts\": " + ts + ", \"seq\": " + seq + ", \"signals\": {\"Vehicle.Speed\": " + value + "}}";
     }
 
+    /** Everything stored for the car, once every acknowledged append is visible (the store applies asynchronously). */
     private List<io.tsunagu.server.history.HistoryPoint> history(Vin vin) {
+        assertThat(server.server().history().awaitVisible(Duration.ofSeconds(30)))
+                .as("history visible")
+                .isTrue();
         HistoryPage page = server.server().history().query(HistoryQuery.raw(vin, List.of(), 1, T0 + 86_400_000L, 1000));
         return page.points();
     }

@@ -13,7 +13,10 @@ import java.util.Map;
  *
  * <p>Contract: samples are identified by (vin, path, tsMs, seq); appending the same identity again, also after a
  * restart, stores it once (a car re-sends a batch whose acknowledgement it lost). Data appended by a completed {@link
- * #appendDurably} call is visible to every later read. Reads may run on any thread concurrently with the writer.
+ * #appendDurably} call is durable at once; an implementation may make it visible to reads later (a distributed store,
+ * or an embedded one that applies its log in the background), and {@link #awaitVisible} waits for that. Reads see whole
+ * appends in append order, never a later one without every earlier one. Reads may run on any thread concurrently with
+ * the writer.
  */
 public interface SampleStore extends AutoCloseable {
 
@@ -26,6 +29,16 @@ public interface SampleStore extends AutoCloseable {
      *     retriable when a sample cannot be stored at all (time before 1970 or after 9999)
      */
     void appendDurably(List<Sample> samples);
+
+    /**
+     * Waits until everything appended by {@link #appendDurably} calls completed before this call is visible to reads.
+     * For tests and for callers that must read their own writes; ingest never waits for it.
+     *
+     * @return false when the timeout passed first
+     * @throws io.tsunagu.protocol.TsunaguException retriable when the store cannot make appends visible (e.g. the
+     *     engine suspended the table after a failure)
+     */
+    boolean awaitVisible(Duration timeout);
 
     /**
      * One page of history, ordered by time, then path (then sequence number for raw samples at the same time).

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class DurableWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableWriter.class);
 
-    private record Pending(List<Sample> samples, CompletableFuture<Void> done) {}
+    private record Pending(List<Sample> samples, CompletableFuture<Void> done, long queuedAtNanos) {}
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Consumer<List<Sample>> durableSink;
@@ -56,7 +56,7 @@ public final class DurableWriter implements AutoCloseable {
             done.completeExceptionally(new TsunaguException("shutting_down", "server is shutting down", true));
             return done;
         }
-        queue.add(new Pending(samples, done));
+        queue.add(new Pending(samples, done, System.nanoTime()));
         return done;
     }
 
@@ -101,6 +101,9 @@ public final class DurableWriter implements AutoCloseable {
     }
 
     private void commit(List<Pending> batch, List<Sample> samples) {
+        GroupCommitEvent event = new GroupCommitEvent();
+        event.begin();
+        long startedAt = System.nanoTime();
         List<Sample> committed = List.copyOf(samples);
         try {
             if (!committed.isEmpty()) {
@@ -116,13 +119,31 @@ public final class DurableWriter implements AutoCloseable {
             batch.forEach(p -> p.done().completeExceptionally(e));
             return;
         }
+        long durableAt = System.nanoTime();
         try {
             afterCommit.accept(committed);
         } catch (RuntimeException e) {
             // The data is durable and will be rebuilt into consumers at restart; acknowledge it.
             LOG.error("fan-out of {} committed samples failed", committed.size(), e);
         }
+        long fannedOutAt = System.nanoTime();
         batch.forEach(p -> p.done().complete(null));
+        record(event, batch, committed.size(), new Timing(startedAt, durableAt, fannedOutAt));
+    }
+
+    /** Phases of one commit, in {@link System#nanoTime()}. */
+    private record Timing(long startedAt, long durableAt, long fannedOutAt) {}
+
+    private static void record(GroupCommitEvent event, List<Pending> batch, int samples, Timing timing) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.messages = batch.size();
+            event.samples = samples;
+            event.durableNanos = timing.durableAt() - timing.startedAt();
+            event.fanOutNanos = timing.fannedOutAt() - timing.durableAt();
+            event.oldestQueuedNanos = timing.fannedOutAt() - batch.getFirst().queuedAtNanos();
+            event.commit();
+        }
     }
 
     /** Commits what is queued, then stops the writer thread. */

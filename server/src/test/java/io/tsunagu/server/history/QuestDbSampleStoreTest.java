@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,7 @@ class QuestDbSampleStoreTest {
     private static final long DAY_MS = 86_400_000L;
     private static final long T0 = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
     private static final String SPEED = "Vehicle.Speed";
+    private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(30);
     private static final String SOC = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current";
 
     @TempDir
@@ -56,7 +60,7 @@ class QuestDbSampleStoreTest {
                 sample(CAR, T0, 1, "Vehicle.G", new SignalValue.Text("")),
                 sample(CAR, T0, 1, "Vehicle.H", new SignalValue.TextList(List.of("a", "b,c"))),
                 sample(CAR, T0, 1, "Vehicle.I", new SignalValue.NumList(List.of(1.5, 0.1 + 0.2, -3.0))));
-        store.appendDurably(samples);
+        append(samples);
 
         HistoryPage page = store.query(HistoryQuery.raw(CAR, List.of(), T0, T0 + 1, 100));
 
@@ -68,9 +72,8 @@ class QuestDbSampleStoreTest {
 
     @Test
     void returnsOutOfOrderSamplesInTimeThenPathOrder() {
-        store.appendDurably(
-                List.of(num(CAR, T0 + 3000, SPEED, 3), num(CAR, T0 + 1000, SPEED, 1), num(CAR, T0 + 1000, SOC, 80)));
-        store.appendDurably(List.of(num(CAR, T0 + 2000, SPEED, 2), num(CAR, T0 - DAY_MS, SPEED, 0)));
+        append(List.of(num(CAR, T0 + 3000, SPEED, 3), num(CAR, T0 + 1000, SPEED, 1), num(CAR, T0 + 1000, SOC, 80)));
+        append(List.of(num(CAR, T0 + 2000, SPEED, 2), num(CAR, T0 - DAY_MS, SPEED, 0)));
 
         List<HistoryPoint> points = store.query(HistoryQuery.raw(CAR, List.of(), T0 - DAY_MS, T0 + DAY_MS, 100))
                 .points();
@@ -86,7 +89,7 @@ class QuestDbSampleStoreTest {
 
     @Test
     void filtersByCarPathAndHalfOpenTimeRange() {
-        store.appendDurably(List.of(
+        append(List.of(
                 num(CAR, T0, SPEED, 1),
                 num(CAR, T0, SOC, 50),
                 num(CAR, T0 + 1000, SPEED, 2),
@@ -104,11 +107,11 @@ class QuestDbSampleStoreTest {
                 num(CAR, T0, SPEED, 1),
                 new Sample(CAR, T0 + 1, Sample.NO_SEQ, SPEED, new Num(2)),
                 new Sample(CAR, T0 + 1, Sample.NO_SEQ, SPEED, new Num(2)));
-        store.appendDurably(batch);
-        store.appendDurably(batch);
+        append(batch);
+        append(batch);
         store.close();
         store = QuestDbSampleStore.open(dir);
-        store.appendDurably(batch);
+        append(batch);
 
         assertThat(store.query(HistoryQuery.raw(CAR, List.of(), T0, T0 + 10, 100))
                         .points())
@@ -117,8 +120,7 @@ class QuestDbSampleStoreTest {
 
     @Test
     void keepsSamplesWithTheSameTimeButDifferentSequenceNumbers() {
-        store.appendDurably(
-                List.of(new Sample(CAR, T0, 2, SPEED, new Num(20)), new Sample(CAR, T0, 1, SPEED, new Num(10))));
+        append(List.of(new Sample(CAR, T0, 2, SPEED, new Num(20)), new Sample(CAR, T0, 1, SPEED, new Num(10))));
 
         assertThat(store.query(HistoryQuery.raw(CAR, List.of(), T0, T0 + 1, 100))
                         .points())
@@ -127,7 +129,7 @@ class QuestDbSampleStoreTest {
 
     @Test
     void keepsDataAcrossReopen() {
-        store.appendDurably(List.of(num(CAR, T0, SPEED, 42), num(CAR, T0 + DAY_MS, SPEED, 43)));
+        append(List.of(num(CAR, T0, SPEED, 42), num(CAR, T0 + DAY_MS, SPEED, 43)));
         store.close();
 
         store = QuestDbSampleStore.open(dir);
@@ -139,7 +141,7 @@ class QuestDbSampleStoreTest {
 
     @Test
     void appliesWalCommittedButNotAppliedBeforeACrashWhenReopened() {
-        store.appendDurably(List.of(num(CAR, T0, SPEED, 1)));
+        append(List.of(num(CAR, T0, SPEED, 1)));
         store.close();
         // A commit that reached the write-ahead log, after which the process died before applying it to the table.
         try (CairoEngine engine = new CairoEngine(new DefaultCairoConfiguration(dir.toString()));
@@ -162,6 +164,49 @@ class QuestDbSampleStoreTest {
     }
 
     @Test
+    void awaitVisibleCoversEveryAppendCompletedBeforeIt() {
+        for (int i = 0; i < 200; i++) {
+            store.appendDurably(List.of(num(CAR, T0 + i, SPEED, i)));
+        }
+
+        assertThat(store.awaitVisible(VISIBLE_WITHIN)).isTrue();
+
+        assertThat(store.query(HistoryQuery.raw(CAR, List.of(), T0, T0 + 1000, 1000))
+                        .points())
+                .hasSize(200);
+    }
+
+    @Test
+    void readsDuringAppendsSeeWholeAppendsInAppendOrder() throws InterruptedException {
+        int appends = 150;
+        List<String> violations = new CopyOnWriteArrayList<>();
+        AtomicInteger seen = new AtomicInteger();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            while (seen.get() < appends && violations.isEmpty()) {
+                List<HistoryPoint> points = store.query(HistoryQuery.raw(CAR, List.of(), T0, T0 + appends, 1000))
+                        .points();
+                // append i stored SPEED and SOC at T0 + i: a read must see appends 0..n-1 complete, nothing else
+                List<Long> times =
+                        points.stream().map(HistoryPoint::tsMs).distinct().toList();
+                boolean prefix = points.size() == 2 * times.size()
+                        && times.equals(
+                                LongStream.range(T0, T0 + times.size()).boxed().toList());
+                if (!prefix || times.size() < seen.get()) {
+                    violations.add("read " + points.size() + " points over " + times);
+                }
+                seen.set(times.size());
+            }
+        });
+        for (int i = 0; i < appends; i++) {
+            store.appendDurably(List.of(num(CAR, T0 + i, SPEED, i), num(CAR, T0 + i, SOC, i)));
+        }
+        reader.join(VISIBLE_WITHIN.toMillis());
+
+        assertThat(violations).isEmpty();
+        assertThat(seen).as("appends the reader saw").hasValue(appends);
+    }
+
+    @Test
     void downsamplesNumericSignalsIntoEpochAlignedBuckets() {
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -169,7 +214,7 @@ class QuestDbSampleStoreTest {
         }
         samples.add(new Sample(CAR, T0 + 500, 1, "Vehicle.IsMoving", new SignalValue.Bool(true)));
         samples.add(new Sample(CAR, T0 + 600, 1, "Vehicle.IsMoving", new SignalValue.Bool(false)));
-        store.appendDurably(samples);
+        append(samples);
 
         assertThat(downsample(Aggregate.MIN, SPEED)).containsExactly(0.0, 4.0, 8.0);
         assertThat(downsample(Aggregate.MAX, SPEED)).containsExactly(3.0, 7.0, 9.0);
@@ -183,7 +228,7 @@ class QuestDbSampleStoreTest {
 
     @Test
     void downsamplesTextSignalsWithLastKeepingTheirType() {
-        store.appendDurably(List.of(
+        append(List.of(
                 text(CAR, T0, "Vehicle.Gear", "P"), text(CAR, T0 + 10, "Vehicle.Gear", "D"), num(CAR, T0, SPEED, 5)));
 
         HistoryPage last =
@@ -197,7 +242,7 @@ class QuestDbSampleStoreTest {
 
     @Test
     void numericAggregateSkipsTextSignalsWhenAllSignalsAreAskedAndRejectsNamedOnes() {
-        store.appendDurably(List.of(text(CAR, T0, "Vehicle.Gear", "P"), num(CAR, T0, SPEED, 5)));
+        append(List.of(text(CAR, T0, "Vehicle.Gear", "P"), num(CAR, T0, SPEED, 5)));
 
         HistoryPage all = store.query(HistoryQuery.downsampled(CAR, List.of(), T0, T0 + 1000, 1000, Aggregate.AVG, 10));
         assertThat(all.points()).containsExactly(point(SPEED, T0, 5));
@@ -217,7 +262,7 @@ class QuestDbSampleStoreTest {
                 samples.add(new Sample(CAR, T0 + t * 10L, 2, "Vehicle.S" + p, new Num(-1000 - (t * 10 + p))));
             }
         }
-        store.appendDurably(samples.reversed());
+        append(samples.reversed());
 
         List<HistoryPoint> all = readAllPages(HistoryQuery.raw(CAR, List.of(), T0, T0 + 1000, 7));
 
@@ -236,7 +281,7 @@ class QuestDbSampleStoreTest {
                 samples.add(num(CAR, T0 + t * 100L, "Vehicle.S" + p, t));
             }
         }
-        store.appendDurably(samples);
+        append(samples);
 
         List<HistoryPoint> all =
                 readAllPages(HistoryQuery.downsampled(CAR, List.of(), T0, T0 + 10_000, 1000, Aggregate.MAX, 4));
@@ -255,7 +300,7 @@ class QuestDbSampleStoreTest {
 
     @Test
     void retentionDropsWholeDaysOlderThanTheRetention() {
-        store.appendDurably(List.of(
+        append(List.of(
                 num(CAR, T0 - 3 * DAY_MS + 5, SPEED, 1),
                 num(CAR, T0 - 2 * DAY_MS + 5, SPEED, 2),
                 num(CAR, T0 - DAY_MS + 5, SPEED, 3),
@@ -274,9 +319,9 @@ class QuestDbSampleStoreTest {
 
     @Test
     void latestPicksTheNewestSamplePerSignalEvenWhenAppendedOutOfOrder() {
-        store.appendDurably(List.of(num(CAR, T0 + 2000, SPEED, 20), num(CAR, T0 + 1000, SOC, 80)));
-        store.appendDurably(List.of(num(CAR, T0 + 1000, SPEED, 10), num(CAR, T0 - DAY_MS, SOC, 90)));
-        store.appendDurably(List.of(num(OTHER_CAR, T0, SPEED, 99)));
+        append(List.of(num(CAR, T0 + 2000, SPEED, 20), num(CAR, T0 + 1000, SOC, 80)));
+        append(List.of(num(CAR, T0 + 1000, SPEED, 10), num(CAR, T0 - DAY_MS, SOC, 90)));
+        append(List.of(num(OTHER_CAR, T0, SPEED, 99)));
 
         assertThat(store.latest(CAR)).containsExactly(num(CAR, T0 + 1000, SOC, 80), num(CAR, T0 + 2000, SPEED, 20));
         assertThat(store.latest(Vin.of("WVWZZZ1JZXW999999"))).isEmpty();
@@ -293,12 +338,20 @@ class QuestDbSampleStoreTest {
             samples.add(new Sample(CAR, T0 + i / 20, i / 20, "Vehicle.S" + (i % 20), new Num(i)));
         }
 
-        store.appendDurably(samples);
+        append(samples);
 
         HistoryPage page =
                 store.query(HistoryQuery.downsampled(CAR, List.of(), T0, T0 + DAY_MS, DAY_MS, Aggregate.MAX, 100));
         assertThat(page.points()).hasSize(20);
         assertThat(page.points().get(19)).isEqualTo(point("Vehicle.S9", T0, 99_989));
+    }
+
+    /** Appends durably, then waits (bounded) until reads see it: the store applies appends in the background. */
+    private void append(List<Sample> samples) {
+        store.appendDurably(samples);
+        assertThat(store.awaitVisible(VISIBLE_WITHIN))
+                .as("appended samples visible")
+                .isTrue();
     }
 
     private List<HistoryPoint> readAllPages(HistoryQuery first) {
