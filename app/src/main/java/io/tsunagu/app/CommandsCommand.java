@@ -91,8 +91,8 @@ final class CommandsCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "One command with its state.")
-    static final class Show implements Runnable {
+    /** A subcommand about one command of one car: {@code <VIN> <command id>}. */
+    abstract static class OneCommand implements Runnable {
         @CommandLine.Mixin
         VehiclesCommand.Connection connection = new VehiclesCommand.Connection();
 
@@ -105,35 +105,30 @@ final class CommandsCommand implements Runnable {
         @Parameters(index = "1", description = "Command id.")
         String id;
 
+        /** Calls the API for the command at {@code path} ({@code api/v1/vehicles/<vin>/commands/<id>}). */
+        abstract JsonNode call(ApiClient client, String path);
+
         @Override
         public void run() {
             print(
                     spec.commandLine().getOut(),
-                    List.of(connection.client().get("api/v1/vehicles/" + vin + "/commands/" + id)));
+                    List.of(call(connection.client(), "api/v1/vehicles/" + vin + "/commands/" + id)));
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One command with its state.")
+    static final class Show extends OneCommand {
+        @Override
+        JsonNode call(ApiClient client, String path) {
+            return client.get(path);
         }
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a command not yet delivered.")
-    static final class Cancel implements Runnable {
-        @CommandLine.Mixin
-        VehiclesCommand.Connection connection = new VehiclesCommand.Connection();
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(index = "0", description = "VIN of the car.")
-        String vin;
-
-        @Parameters(index = "1", description = "Command id.")
-        String id;
-
+    static final class Cancel extends OneCommand {
         @Override
-        public void run() {
-            print(
-                    spec.commandLine().getOut(),
-                    List.of(connection
-                            .client()
-                            .post("api/v1/vehicles/" + vin + "/commands/" + id + "/cancel", Map.of())));
+        JsonNode call(ApiClient client, String path) {
+            return client.post(path + "/cancel", Map.of());
         }
     }
 
