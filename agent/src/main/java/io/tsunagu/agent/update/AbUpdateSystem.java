@@ -56,6 +56,7 @@ public final class AbUpdateSystem implements AutoCloseable {
         return new AbUpdateSystem(config);
     }
 
+    /** Opens the store and runs the boot sequence; the outbox (flushed from within) already sees the new store. */
     private UpdateStore powerOn() {
         UpdateStore opened = UpdateStore.open(config.dir().resolve(STORE_FILE), config.clock());
         try {
@@ -179,7 +180,7 @@ public final class AbUpdateSystem implements AutoCloseable {
     }
 
     /** How action {@code actionId} ended on {@code ecu}, if it ended (and is among the last remembered). */
-    public Optional<UpdateOutcome> outcome(UpdateActionId actionId, EcuSerial ecu) {
+    public synchronized Optional<UpdateOutcome> outcome(UpdateActionId actionId, EcuSerial ecu) {
         return store.outcome(actionId, ecu);
     }
 

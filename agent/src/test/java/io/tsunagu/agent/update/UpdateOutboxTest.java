@@ -152,4 +152,14 @@ class UpdateOutboxTest {
             assertThat(ab.installed(MAIN).version()).isEqualTo("1.0.0");
         }
     }
+
+    @Test
+    void aClosedSystemRefusesWithARetriableError() {
+        AbUpdateSystem ab = AbUpdateSystem.boot(config().build());
+        ab.close();
+        assertThatThrownBy(() -> ab.outbox().pending()).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.code()).isEqualTo("update_store_closed");
+            assertThat(e.retriable()).isTrue();
+        });
+    }
 }

@@ -78,6 +78,7 @@ public final class UpdateStore implements AutoCloseable {
 
     /** The boot-control record of {@code ecu}, if the ECU was provisioned. */
     public synchronized Optional<BootControl> bootControl(EcuSerial ecu) {
+        ensureOpen();
         return Optional.ofNullable(bootControl.get(ecu.value())).map(UpdateJson::bootControl);
     }
 
@@ -88,6 +89,7 @@ public final class UpdateStore implements AutoCloseable {
 
     /** Steps not yet acknowledged, oldest first. */
     public synchronized List<UpdateStep> pending() {
+        ensureOpen();
         List<UpdateStep> out = new ArrayList<>();
         outbox.values().forEach(json -> out.add(UpdateJson.step(json)));
         return out;
@@ -102,10 +104,12 @@ public final class UpdateStore implements AutoCloseable {
 
     /** How action {@code actionId} ended on {@code ecu}, if it ended and is still remembered. */
     public synchronized Optional<UpdateOutcome> outcome(UpdateActionId actionId, EcuSerial ecu) {
+        ensureOpen();
         return Optional.ofNullable(outcomes.get(outcomeKey(actionId, ecu))).map(UpdateJson::outcome);
     }
 
     private synchronized List<UpdateStep> apply(Transaction tx) {
+        ensureOpen();
         tx.controls.forEach((ecu, bc) -> bootControl.put(ecu.value(), UpdateJson.bootControl(bc)));
         List<UpdateStep> added = new ArrayList<>();
         long atMs = clock.millis();
@@ -139,6 +143,13 @@ public final class UpdateStore implements AutoCloseable {
         while (outbox.sizeAsLong() > MAX_OUTBOX) {
             outbox.remove(outbox.firstKey());
             LOG.warn("update step outbox full ({}): dropped the oldest unacknowledged step", MAX_OUTBOX);
+        }
+    }
+
+    /** A closed store is a car that is rebooting or shut down: try again after the reboot. */
+    private void ensureOpen() {
+        if (store.isClosed()) {
+            throw new AgentException("update_store_closed", "the A/B system is rebooting or closed", true);
         }
     }
 
