@@ -3,6 +3,7 @@ package io.tsunagu.protocol.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tsunagu.protocol.update.internal.SignatureCheck;
 import java.io.IOException;
@@ -109,10 +110,10 @@ class SignedMetadataTest {
     void verifiesSignaturesRegardlessOfWireFormatting() throws IOException {
         SigningKey key = SigningKey.ed25519();
         SignedMetadata file = SignedMetadata.sign(new TargetsMetadata(1, EXPIRES, Map.of()).toJson(), List.of(key));
-        String pretty = new String(file.toJsonBytes(), StandardCharsets.UTF_8)
-                .replace(",", ",\n  ")
-                .replace(":", ": ");
-        SignedMetadata parsed = SignedMetadata.parse(pretty.getBytes(StandardCharsets.UTF_8));
+        ObjectMapper mapper = new ObjectMapper();
+        byte[] pretty = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(mapper.readTree(file.toJsonBytes()));
+        assertThat(pretty).isNotEqualTo(file.toJsonBytes());
+        SignedMetadata parsed = SignedMetadata.parse(pretty);
         SignatureCheck.require(parsed, List.of(key.publicKey()), 1, "t", UpdateRefusalReason.THRESHOLD_NOT_MET);
         assertThat(parsed).isEqualTo(file);
     }
