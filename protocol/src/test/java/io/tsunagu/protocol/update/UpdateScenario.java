@@ -17,8 +17,10 @@ final class UpdateScenario {
     static final EcuIdentity PRIMARY = EcuIdentity.of("TCU-0001", "tcu-v2");
     static final EcuIdentity BMS = EcuIdentity.of("BMS-0042", "bms-800v");
 
-    final RepositorySigner director = RepositorySigner.create(singleKeys(), NOW.plus(Duration.ofDays(365)));
-    final RepositorySigner image = RepositorySigner.create(singleKeys(), NOW.plus(Duration.ofDays(365)));
+    final Map<Role, RoleKeyring> directorKeys = singleKeys();
+    final Map<Role, RoleKeyring> imageKeys = singleKeys();
+    final RepositorySigner director = RepositorySigner.create(directorKeys, NOW.plus(Duration.ofDays(365)));
+    final RepositorySigner image = RepositorySigner.create(imageKeys, NOW.plus(Duration.ofDays(365)));
     final Map<String, TargetInfo> imageTargets = new TreeMap<>();
     final Map<String, TargetInfo> directorTargets = new TreeMap<>();
     TrustedState trusted = new TrustedState(
@@ -95,6 +97,20 @@ final class UpdateScenario {
         VerifiedUpdate update = verify();
         trusted = update.newState();
         return update;
+    }
+
+    /**
+     * Director files whose targets are {@code targets} as given, with snapshot and timestamp re-signed by the real
+     * keys to vouch for exactly those bytes: isolates a targets-level check from the snapshot hash check.
+     */
+    FetchedMetadata directorFilesWithTargets(SignedMetadata targets) {
+        SignedMetadata snapshot = SignedMetadata.sign(
+                new SnapshotMetadata(50, days(7), MetaFile.describing(targets)).toJson(),
+                directorKeys.get(Role.SNAPSHOT).keys());
+        SignedMetadata timestamp = SignedMetadata.sign(
+                new TimestampMetadata(50, days(1), MetaFile.describing(snapshot)).toJson(),
+                directorKeys.get(Role.TIMESTAMP).keys());
+        return new FetchedMetadata(List.of(), timestamp.toJsonBytes(), snapshot.toJsonBytes(), targets.toJsonBytes());
     }
 
     static UpdateVerifier verifier(Instant now) {
