@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * OLPC canonical JSON as TUF signs it: object keys sorted by Unicode code point, no insignificant whitespace, strings
@@ -53,77 +54,93 @@ public final class CanonicalJson {
         return node;
     }
 
-    /** The canonical UTF-8 bytes of {@code node}; a float anywhere is refused as malformed metadata. */
+    /** The canonical UTF-8 bytes of {@code node}, what signatures cover; a float is refused as malformed. */
     public static byte[] encode(JsonNode node) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        write(node, out);
-        return out.toByteArray();
+        return new Encoder(false).write(node).toByteArray();
     }
 
-    private static void write(JsonNode node, ByteArrayOutputStream out) {
-        switch (node.getNodeType()) {
-            case OBJECT -> writeObject(node, out);
-            case ARRAY -> {
-                out.write('[');
-                for (int i = 0; i < node.size(); i++) {
-                    if (i > 0) {
-                        out.write(',');
-                    }
-                    write(node.get(i), out);
-                }
-                out.write(']');
-            }
-            case STRING -> writeString(node.textValue(), out);
-            case NUMBER -> {
-                if (!node.isIntegralNumber()) {
-                    throw malformed("canonical JSON has no floats: " + node);
-                }
-                out.writeBytes(node.bigIntegerValue().toString().getBytes(StandardCharsets.US_ASCII));
-            }
-            case BOOLEAN -> out.writeBytes(node.booleanValue() ? TRUE : FALSE);
-            case NULL -> out.writeBytes(NULL);
-            default -> throw new IllegalArgumentException("not a JSON value: " + node.getNodeType());
-        }
+    /**
+     * The bytes of a metadata file: canonical, except that control characters in strings are escaped the JSON way
+     * (backslash, u, four hex digits). OLPC canonical JSON writes them raw (a PEM key has newlines), which JSON
+     * parsers reject, so files use this form and signatures the {@link #encode} form of the same tree.
+     */
+    public static byte[] encodeFile(JsonNode node) {
+        return new Encoder(true).write(node).toByteArray();
     }
 
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
-    private static void writeObject(JsonNode node, ByteArrayOutputStream out) {
-        List<String> names = new ArrayList<>(node.size());
-        node.fieldNames().forEachRemaining(names::add);
-        // Code-point order, as Python's sorted() on str (the TUF reference); String.compareTo would order by UTF-16
-        // units and differ for characters outside the BMP.
-        names.sort(CanonicalJson::compareCodePoints);
-        out.write('{');
-        boolean first = true;
-        for (String name : names) {
-            if (!first) {
-                out.write(',');
-            }
-            first = false;
-            writeString(name, out);
-            out.write(':');
-            write(node.get(name), out);
-        }
-        out.write('}');
-    }
+    private static final class Encoder {
+        private final boolean escapeControl;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
-    private static void writeString(String value, ByteArrayOutputStream out) {
-        out.write('"');
-        int start = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.writeBytes(value.substring(start, i).getBytes(StandardCharsets.UTF_8));
-                out.write('\\');
-                out.write(c);
-                start = i + 1;
-            }
+        Encoder(boolean escapeControl) {
+            this.escapeControl = escapeControl;
         }
-        out.writeBytes(value.substring(start).getBytes(StandardCharsets.UTF_8));
-        out.write('"');
+
+        ByteArrayOutputStream write(JsonNode node) {
+            switch (node.getNodeType()) {
+                case OBJECT -> writeObject(node);
+                case ARRAY -> {
+                    out.write('[');
+                    for (int i = 0; i < node.size(); i++) {
+                        if (i > 0) {
+                            out.write(',');
+                        }
+                        write(node.get(i));
+                    }
+                    out.write(']');
+                }
+                case STRING -> writeString(node.textValue());
+                case NUMBER -> {
+                    if (!node.isIntegralNumber()) {
+                        throw malformed("canonical JSON has no floats: " + node);
+                    }
+                    out.writeBytes(node.bigIntegerValue().toString().getBytes(StandardCharsets.US_ASCII));
+                }
+                case BOOLEAN -> out.writeBytes(node.booleanValue() ? TRUE : FALSE);
+                case NULL -> out.writeBytes(NULL);
+                default -> throw new IllegalArgumentException("not a JSON value: " + node.getNodeType());
+            }
+            return out;
+        }
+
+        private void writeObject(JsonNode node) {
+            List<String> names = new ArrayList<>(node.size());
+            node.fieldNames().forEachRemaining(names::add);
+            // Code-point order, as Python's sorted() on str (the TUF reference); String.compareTo would order by
+            // UTF-16 units and differ for characters outside the BMP.
+            names.sort(CanonicalJson::compareCodePoints);
+            out.write('{');
+            for (int i = 0; i < names.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                writeString(names.get(i));
+                out.write(':');
+                write(node.get(names.get(i)));
+            }
+            out.write('}');
+        }
+
+        private void writeString(String value) {
+            out.write('"');
+            StringBuilder plain = new StringBuilder(value.length());
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '"' || c == '\\') {
+                    plain.append('\\').append(c);
+                } else if (escapeControl && c < 0x20) {
+                    plain.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                } else {
+                    plain.append(c);
+                }
+            }
+            out.writeBytes(plain.toString().getBytes(StandardCharsets.UTF_8));
+            out.write('"');
+        }
     }
 
     static int compareCodePoints(String a, String b) {

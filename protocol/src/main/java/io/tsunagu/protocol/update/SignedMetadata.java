@@ -84,13 +84,13 @@ public final class SignedMetadata {
         return CanonicalJson.encode(signed);
     }
 
-    /** The whole file as canonical JSON (what the server stores and serves). */
+    /** The whole file as {@link CanonicalJson#encodeFile} writes it: what the server stores and serves. */
     public byte[] toJsonBytes() {
         ObjectNode file = CanonicalJson.object();
         file.set("signed", signed.deepCopy());
         ArrayNode array = file.putArray("signatures");
         signatures.forEach(s -> array.addObject().put("keyid", s.keyId()).put("sig", s.sig()));
-        return CanonicalJson.encode(file);
+        return CanonicalJson.encodeFile(file);
     }
 
     /** A copy of {@code signed}. */

@@ -53,6 +53,15 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void fileFormEscapesControlCharactersSoThatParsersAcceptIt() {
+        var node = CanonicalJson.parse(bytes("{\"pem\":\"a\\nb\\u0001\\\"\"}"));
+        assertThat(new String(CanonicalJson.encodeFile(node), StandardCharsets.UTF_8))
+                .isEqualTo("{\"pem\":\"a\\u000ab\\u0001\\\"\"}");
+        assertThat(CanonicalJson.parse(CanonicalJson.encodeFile(node))).isEqualTo(node);
+        assertThat(CanonicalJson.encode(node)).contains((byte) '\n');
+    }
+
+    @Test
     void ordersKeysByCodePointNotByUtf16Unit() {
         // U+FF5E is one UTF-16 unit above the surrogates of U+1F600, but a lower code point.
         assertThat(canonical("{\"\\ud83d\\ude00\": 1, \"\\uff5e\": 2}")).isEqualTo("{\"～\":2,\"😀\":1}");
