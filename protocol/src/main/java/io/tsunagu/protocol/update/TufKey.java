@@ -30,7 +30,10 @@ public record TufKey(String keyId, String keyType, String scheme, PublicKey publ
         boolean ed = CommandKeys.ED25519.equals(algorithm);
         String type = ed ? ED25519 : ECDSA;
         String scheme = ed ? ED25519 : ECDSA_P256_SCHEME;
-        return new TufKey(keyIdOf(json(type, scheme, KeyCodec.encode(key))), type, scheme, key);
+        String material = KeyCodec.encode(key);
+        // Decoding what we would publish refuses keys a car would refuse too (e.g. EC keys not on P-256).
+        KeyCodec.decode(type, scheme, material, "new key");
+        return new TufKey(keyIdOf(json(type, scheme, material)), type, scheme, key);
     }
 
     /**
