@@ -218,6 +218,11 @@ class RolloutCampaignTest {
         try (TestCar car = TestCar.connect(vin, credentials, server.mqttPort());
                 var inbox = car.client().publishes(MqttGlobalPublishFilter.SUBSCRIBED)) {
             assertThat(car.subscribe(Topics.updates(vin)).getFirst().isError()).isFalse();
+            assertThat(car.subscribe(Topics.updates(TestVins.northAmerican("1TSUNTFY", 2)))
+                            .getFirst()
+                            .isError())
+                    .as("another car's update topic")
+                    .isTrue();
             long id = created(operator.post("/api/v1/campaigns", """
                     {"name": "n", "distributionId": %d, "groups": [{"percent": 100}]}""".formatted(distribution)))
                     .path("id")
