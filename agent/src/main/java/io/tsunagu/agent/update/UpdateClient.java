@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpdateClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpdateClient.class);
+    private static final long CLOSE_WAIT_MS = 5_000;
 
     private final UpdateClientConfig config;
     private final AbUpdateSystem ab;
@@ -52,6 +54,7 @@ public final class UpdateClient implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicLong rounds = new AtomicLong();
+    private final ReentrantLock roundLock = new ReentrantLock();
     private volatile @Nullable UpdateActionId cancelHint;
     private volatile @Nullable ScheduledFuture<?> timer;
     private volatile boolean closed;
@@ -124,7 +127,14 @@ public final class UpdateClient implements AutoCloseable {
     private void drain() {
         try {
             while (again.getAndSet(false) && !closed) {
-                round();
+                roundLock.lock();
+                try {
+                    if (!closed) {
+                        round();
+                    }
+                } finally {
+                    roundLock.unlock();
+                }
                 rounds.incrementAndGet();
             }
         } finally {
@@ -211,7 +221,9 @@ public final class UpdateClient implements AutoCloseable {
         }
     }
 
-    /** Stops the timer; a running round finishes its current step. The A/B system is the caller's to close. */
+    /**
+     * Stops the timer and waits (up to 5 s) for a running round to end, so the caller may then close the A/B system.
+     */
     @Override
     public void close() {
         closed = true;
@@ -221,6 +233,15 @@ public final class UpdateClient implements AutoCloseable {
         }
         if (ownsScheduler) {
             scheduler.shutdown();
+        }
+        try {
+            if (roundLock.tryLock(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                roundLock.unlock();
+            } else {
+                LOG.warn("{}: an update round is still running at close", config.vin());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
