@@ -111,8 +111,7 @@ public final class VehicleAgent implements AutoCloseable {
                         config.vin(),
                         config.credentials(),
                         u,
-                        u.dir().orElse(config.bufferDir().resolve(config.vin().value() + ".update")),
-                        config.clock()));
+                        u.dir().orElse(config.bufferDir().resolve(config.vin().value() + ".update"))));
         String commandTopic = Topics.commands(config.vin());
         String updatesTopic = Topics.updates(config.vin());
         // ALL, not SUBSCRIBED: with a persistent session (cleanStart=false) the broker may deliver queued commands

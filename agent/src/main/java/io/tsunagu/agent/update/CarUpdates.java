@@ -36,8 +36,8 @@ public final class CarUpdates implements AutoCloseable {
     }
 
     /** Boots the A/B systems under {@code dir} and builds the client; nothing is polled before {@link #start()}. */
-    public static CarUpdates open(
-            Vin vin, AgentCredentials credentials, UpdateSettings settings, Path dir, Clock clock) {
+    public static CarUpdates open(Vin vin, AgentCredentials credentials, UpdateSettings settings, Path dir) {
+        Clock clock = settings.clock();
         HttpClient http = HttpClient.newBuilder()
                 .sslContext(credentials.sslContext())
                 .version(HttpClient.Version.HTTP_1_1)

@@ -3,6 +3,7 @@ package io.tsunagu.agent.update;
 import io.tsunagu.agent.AgentException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param pollIntervalMs polls without a notification
  * @param healthCheck decides after a trial boot whether to commit
  * @param scheduler runs update rounds (a simulator shares one among many cars); empty: one daemon thread per car
+ * @param clock the Uptane expiry clock and the time of reported steps (the real clock, also in a simulation)
  */
 public record UpdateSettings(
         URI origin,
@@ -34,7 +36,8 @@ public record UpdateSettings(
         Optional<Path> dir,
         long pollIntervalMs,
         HealthCheck healthCheck,
-        Optional<ScheduledExecutorService> scheduler) {
+        Optional<ScheduledExecutorService> scheduler,
+        Clock clock) {
 
     public UpdateSettings {
         hardwareIds = Map.copyOf(hardwareIds);
@@ -74,6 +77,7 @@ public record UpdateSettings(
         private long pollIntervalMs = 300_000;
         private HealthCheck healthCheck = new ImageMarkerHealthCheck();
         private Optional<ScheduledExecutorService> scheduler = Optional.empty();
+        private Clock clock = Clock.systemUTC();
 
         private Builder(URI origin, byte[] directorRoot, byte[] imageRoot) {
             this.origin = origin;
@@ -113,6 +117,11 @@ public record UpdateSettings(
             return this;
         }
 
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
         public UpdateSettings build() {
             return new UpdateSettings(
                     origin,
@@ -124,7 +133,8 @@ public record UpdateSettings(
                     dir,
                     pollIntervalMs,
                     healthCheck,
-                    scheduler);
+                    scheduler,
+                    clock);
         }
     }
 }
