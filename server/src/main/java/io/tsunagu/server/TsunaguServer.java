@@ -6,6 +6,7 @@ import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.api.ApiServer;
+import io.tsunagu.server.api.ArtifactRoutes;
 import io.tsunagu.server.api.CommandRoutes;
 import io.tsunagu.server.api.TelemetryRoutes;
 import io.tsunagu.server.api.UserRoutes;
@@ -30,6 +31,7 @@ import io.tsunagu.server.ingest.mqtt.MqttGatewayConfig;
 import io.tsunagu.server.metadata.MetadataDatabase;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.twin.TwinStore;
+import io.tsunagu.server.update.ArtifactStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,6 +47,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,6 +77,7 @@ public final class TsunaguServer implements AutoCloseable {
     private final TwinStore twins;
     private final RejectionLog rejections;
     private final CommandService commands;
+    private final ArtifactStore artifacts;
     private final MqttGateway gateway;
     private final ApiServer api;
     private final String adminToken;
@@ -117,8 +122,15 @@ public final class TsunaguServer implements AutoCloseable {
             this.commandKey = FleetCommandKey.open(createDirectories(dataDir.resolve("keys")));
             this.commands =
                     new CommandService(database.dataSource(), commandKey, twins, commandTransport(), metrics, clock);
+            this.artifacts = ArtifactStore.open(
+                    createDirectories(dataDir.resolve("artifacts")),
+                    database.dataSource(),
+                    config.artifactMaxBytes(),
+                    metrics,
+                    clock);
+            ServerIdentity identity = authority.serverIdentity(config.tlsHostnames(), config.tlsIpAddresses());
             this.gateway = new MqttGateway(
-                    gatewayConfig(config, dataDir),
+                    gatewayConfig(config, dataDir, identity),
                     registry::certificateTrusted,
                     pipeline,
                     connectionListener(),
@@ -134,6 +146,9 @@ public final class TsunaguServer implements AutoCloseable {
             this.api = new ApiServer(
                     config.httpHost(),
                     config.httpPort(),
+                    config.httpsPort() < 0
+                            ? Optional.empty()
+                            : Optional.of(new ApiServer.HttpsListener(config.httpsPort(), identity)),
                     mapper,
                     users,
                     metrics,
@@ -141,6 +156,7 @@ public final class TsunaguServer implements AutoCloseable {
                             new VehicleRoutes(registry, provisioning, gateway::disconnect, commandKey.info()),
                             new TelemetryRoutes(registry, twins, history, rejections, clock),
                             new CommandRoutes(registry, commands),
+                            new ArtifactRoutes(artifacts),
                             new UserRoutes(users)));
             api.start();
             closeables.push(api);
@@ -227,12 +243,11 @@ public final class TsunaguServer implements AutoCloseable {
         return catalog;
     }
 
-    private MqttGatewayConfig gatewayConfig(ServerConfig config, Path dataDir) {
+    private MqttGatewayConfig gatewayConfig(ServerConfig config, Path dataDir, ServerIdentity identity) {
         Path tls = createDirectories(dataDir.resolve("broker").resolve("tls"));
         // The stores are rewritten at every start with a fresh random password that lives only in this process
         // and the broker's generated config (both 0600).
         char[] password = randomPassword();
-        ServerIdentity identity = authority.serverIdentity(config.tlsHostnames(), config.tlsIpAddresses());
         Path keyStore = identity.writeKeyStore(tls.resolve("server.p12"), password);
         Path trustStore = identity.writeTrustStore(tls.resolve("trust.p12"), password);
         int maxPacket = Math.max(config.ingest().maxPayloadBytes() * 4, 1024 * 1024);
@@ -287,6 +302,11 @@ public final class TsunaguServer implements AutoCloseable {
         return api.port();
     }
 
+    /** The HTTPS port of the REST API, unless the listener is off ({@code httpsPort = -1}). */
+    public OptionalInt httpsPort() {
+        return api.httpsPort();
+    }
+
     public int mqttPort() {
         return gateway.port();
     }
@@ -323,6 +343,11 @@ public final class TsunaguServer implements AutoCloseable {
 
     public CommandService commands() {
         return commands;
+    }
+
+    /** The OTA artifact store (software images by SHA-256). */
+    public ArtifactStore artifacts() {
+        return artifacts;
     }
 
     public Metrics metrics() {

@@ -34,6 +34,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
         ServerConfig config = ServerConfig.defaults(dataDir)
                 .withPorts("127.0.0.1", freePort(), freePort())
+                .withHttpsPort(freePort())
                 .withIngest(new IngestConfig(64 * 1024, 0, 0, 200_000));
         return new TestServer(customize.apply(config));
     }
@@ -52,6 +53,11 @@ public final class TestServer implements AutoCloseable {
 
     public int httpPort() {
         return server.httpPort();
+    }
+
+    /** The REST API's HTTPS port (on in every test server). */
+    public int httpsPort() {
+        return server.httpsPort().orElseThrow();
     }
 
     public String adminToken() {
