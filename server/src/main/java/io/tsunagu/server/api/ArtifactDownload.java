@@ -1,11 +1,14 @@
 package io.tsunagu.server.api;
 
+import io.helidon.common.socket.SocketWriterException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.update.Artifact;
+import io.tsunagu.server.update.ArtifactException;
 import io.tsunagu.server.update.ArtifactStore;
 import io.tsunagu.server.update.ByteRange;
 import io.tsunagu.server.update.RangeRequest;
@@ -100,12 +103,12 @@ final class ArtifactDownload {
         try (in;
                 OutputStream out = res.outputStream()) {
             byte[] buffer = new byte[BUFFER_BYTES];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            for (int n = read(in, buffer, artifact); n >= 0; n = read(in, buffer, artifact)) {
                 out.write(buffer, 0, n);
                 sent += n;
             }
-        } catch (IOException | UncheckedIOException e) {
-            // The client went away (cut connection, abort): it resumes with a Range request; nothing to answer.
+        } catch (IOException | UncheckedIOException | SocketWriterException | CloseConnectionException e) {
+            // The client went away (cut link, abort) and resumes with a Range request; nothing more to answer.
             aborted.increment();
             LOG.debug(
                     "download of artifact {} broken off after {} of {} bytes: {}",
@@ -113,8 +116,19 @@ final class ArtifactDownload {
                     sent,
                     range.lengthBytes(),
                     e.toString());
+            throw new CloseConnectionException("artifact download broken off by the client", e);
         } finally {
             sentBytes.add(sent);
+        }
+    }
+
+    /** Reads the artifact file; a failure here is the server's (disk), not the client's, and is logged as such. */
+    private static int read(InputStream in, byte[] buffer, Artifact artifact) {
+        try {
+            return in.read(buffer);
+        } catch (IOException e) {
+            LOG.error("reading artifact {} from disk failed mid-download", artifact.sha256(), e);
+            throw ArtifactException.storage("reading artifact " + artifact.sha256() + " failed: " + e.getMessage(), e);
         }
     }
 

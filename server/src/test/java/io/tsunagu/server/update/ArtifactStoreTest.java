@@ -278,21 +278,4 @@ class ArtifactStoreTest {
             assertThat(in.readAllBytes()).isEqualTo(content);
         }
     }
-
-    @Test
-    void invalidMetadataIsRefusedWithTheFieldInTheCode() {
-        assertThatThrownBy(() -> new ArtifactUpload("a.bin", "", List.of("x"), "", Optional.empty(), "op"))
-                .isInstanceOfSatisfying(
-                        ArtifactException.class, e -> assertThat(e.code()).isEqualTo("invalid_version"));
-        assertThatThrownBy(() -> new ArtifactUpload("../etc/passwd", "1", List.of("x"), "", Optional.empty(), "op"))
-                .isInstanceOfSatisfying(
-                        ArtifactException.class, e -> assertThat(e.code()).isEqualTo("invalid_filename"));
-        assertThatThrownBy(() -> new ArtifactUpload("a.bin", "1", List.of(), "", Optional.empty(), "op"))
-                .isInstanceOfSatisfying(
-                        ArtifactException.class, e -> assertThat(e.code()).isEqualTo("invalid_hardware_ids"));
-        assertThatThrownBy(
-                        () -> new ArtifactUpload("a.bin", "1", List.of("x"), "n".repeat(4001), Optional.empty(), "op"))
-                .isInstanceOfSatisfying(
-                        ArtifactException.class, e -> assertThat(e.code()).isEqualTo("invalid_release_notes"));
-    }
 }
