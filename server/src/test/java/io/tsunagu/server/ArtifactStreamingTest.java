@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tsunagu.server.testing.HttpsCalls;
 import io.tsunagu.server.testing.TestServer;
-import io.tsunagu.server.update.Artifact;
-import io.tsunagu.server.update.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -55,7 +53,12 @@ class ArtifactStreamingTest {
                     HttpResponse.BodyHandlers.ofString());
 
             double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info("uploaded {} bytes to {} in {} s ({} MB/s)", LENGTH, admin.uri(""), seconds, LENGTH / seconds / 1e6);
+            LOG.info(
+                    "uploaded {} bytes to {} in {} s ({} MB/s)",
+                    LENGTH,
+                    admin.uri(""),
+                    seconds,
+                    LENGTH / seconds / 1e6);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
             JsonNode artifact = new ObjectMapper().readTree(response.body());
             assertThat(artifact.path("lengthBytes").asLong()).isEqualTo(LENGTH);
