@@ -39,9 +39,9 @@ class ArtifactStreamingTest {
     @Test
     void anImageLargerThanTheHeapIsStreamedInAndStoredUnderItsSha256() throws IOException {
         try (TestServer server = TestServer.start(dir)) {
-            HttpsCalls admin = Boolean.getBoolean("tsunagu.test.big-artifact-http")
-                    ? HttpsCalls.plain(server, server.adminToken())
-                    : HttpsCalls.of(server, server.adminToken());
+            HttpsCalls admin = Boolean.getBoolean("tsunagu.test.big-artifact-https")
+                    ? HttpsCalls.of(server, server.adminToken())
+                    : HttpsCalls.plain(server, server.adminToken());
             GeneratedImage image = new GeneratedImage(LENGTH, 42);
             long start = System.nanoTime();
 
@@ -71,8 +71,39 @@ class ArtifactStreamingTest {
                             .resolve(a.sha256().value()))
                     .orElseThrow();
             assertThat(Files.size(file)).isEqualTo(LENGTH);
+            if (Boolean.getBoolean("tsunagu.test.big-artifact-download")) {
+                assertThat(downloadSha256(admin, image.sha256())).isEqualTo(image.sha256());
+            }
             Files.delete(file); // 2 GiB: do not wait for the temp dir cleanup
         }
+    }
+
+    /** Measurement only (not in the default run): streams the image back and digests it. */
+    private static String downloadSha256(HttpsCalls client, String sha256) throws IOException {
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = client.send(
+                client.request("/api/v1/artifacts/" + sha256 + "/content"), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = response.body()) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.info(
+                "downloaded {} bytes from {} in {} s ({} MB/s)",
+                LENGTH,
+                client.uri(""),
+                seconds,
+                LENGTH / seconds / 1e6);
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Seeded pseudo-random bytes of a given length, made as they are read, and their SHA-256. Not thread-safe. */
