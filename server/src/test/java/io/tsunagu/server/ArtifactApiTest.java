@@ -228,6 +228,38 @@ class ArtifactApiTest {
     }
 
     @Test
+    void anUploadCutMidWayLeavesNoFileAndNoRow() throws IOException {
+        byte[] body = content(4 << 20);
+        long before = interruptedUploads();
+
+        try (SSLSocket socket = admin.socket()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/artifacts" + QUERY + "&version=9.9 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Authorization: Bearer " + admin.token() + "\r\n"
+                            + "Content-Type: application/octet-stream\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, 1 << 20);
+            out.flush();
+            socket.setSoLinger(true, 0); // the link drops after a quarter of the image
+        }
+
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(interruptedUploads())
+                        .as("the server noticed the cut")
+                        .isGreaterThan(before));
+        assertThat(server.server().artifacts().find(io.tsunagu.server.update.Sha256.of(sha256(body))))
+                .isEmpty();
+        assertThat(contentFiles()).noneMatch(f -> f.startsWith(dir.resolve("artifacts/incoming")));
+        assertThat(contentFiles()).noneMatch(f -> f.getFileName().toString().equals(sha256(body)));
+    }
+
+    long interruptedUploads() {
+        return server.server()
+                .metrics()
+                .value("tsunagu_artifact_uploads_rejected_total", "reason", "upload_interrupted");
+    }
+
+    @Test
     void theSameImageUploadedTwiceIsStoredOnce() throws IOException {
         byte[] body = content(50_000);
         String sha = stored(body, "4.0.0");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -62,7 +63,13 @@ public final class ArtifactRoutes implements ApiServer.Routes {
         ArtifactUpload upload = call(() -> uploadOf(req, principal));
         ArtifactStore.Stored stored;
         try (InputStream body = req.content().inputStream()) {
-            stored = call(() -> store.store(upload, body, req.headers().contentLength()));
+            stored = store.store(upload, body, req.headers().contentLength());
+        } catch (ArtifactException e) {
+            if (e.kind() == ArtifactException.Kind.INTERRUPTED) {
+                // The client is gone: close quietly instead of answering (counted by the store).
+                throw new CloseConnectionException("artifact upload broken off by the client", e);
+            }
+            throw apiError(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -164,13 +171,17 @@ public final class ArtifactRoutes implements ApiServer.Routes {
         try {
             return work.get();
         } catch (ArtifactException e) {
-            throw new ApiException(status(e.kind()), e.code(), e.getMessage());
+            throw apiError(e);
         }
+    }
+
+    private static ApiException apiError(ArtifactException e) {
+        return new ApiException(status(e.kind()), e.code(), e.getMessage());
     }
 
     private static int status(ArtifactException.Kind kind) {
         return switch (kind) {
-            case INVALID -> Status.BAD_REQUEST_400.code();
+            case INVALID, INTERRUPTED -> Status.BAD_REQUEST_400.code();
             case TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE_413.code();
             case NOT_FOUND -> Status.NOT_FOUND_404.code();
             case CONFLICT -> Status.CONFLICT_409.code();

@@ -10,6 +10,8 @@ public final class ArtifactException extends TsunaguException {
     public enum Kind {
         /** The request is wrong (400): missing version, empty body, checksum mismatch, malformed SHA-256. */
         INVALID,
+        /** The client's connection broke while its body was being read: no one is left to answer; retriable. */
+        INTERRUPTED,
         /** The content is larger than the configured limit (413). */
         TOO_LARGE,
         /** No artifact with this SHA-256 (404). */
@@ -25,13 +27,17 @@ public final class ArtifactException extends TsunaguException {
     private final Kind kind;
 
     public ArtifactException(Kind kind, String code, String message) {
-        super(code, message, kind == Kind.NO_SPACE || kind == Kind.STORAGE);
+        super(code, message, retriable(kind));
         this.kind = kind;
     }
 
     public ArtifactException(Kind kind, String code, String message, Throwable cause) {
-        super(code, message, kind == Kind.NO_SPACE || kind == Kind.STORAGE, cause);
+        super(code, message, retriable(kind), cause);
         this.kind = kind;
+    }
+
+    private static boolean retriable(Kind kind) {
+        return kind == Kind.INTERRUPTED || kind == Kind.NO_SPACE || kind == Kind.STORAGE;
     }
 
     public Kind kind() {

@@ -76,8 +76,9 @@ public final class ArtifactStore {
      *
      * @param declaredLengthBytes the length the client announced (HTTP {@code Content-Length}), if any: checked against
      *     the limit and the free disk space before a byte is read, and against the bytes that arrive
-     * @throws ArtifactException INVALID ({@code empty_body}, {@code checksum_mismatch}, {@code upload_interrupted}),
-     *     TOO_LARGE, CONFLICT, NO_SPACE or STORAGE
+     * @throws ArtifactException INVALID ({@code empty_body}, {@code checksum_mismatch}, {@code upload_interrupted}
+     *     when the body ended before its declared length), INTERRUPTED ({@code upload_interrupted}: the body stream
+     *     failed), TOO_LARGE, CONFLICT, NO_SPACE or STORAGE
      */
     public Stored store(ArtifactUpload upload, InputStream content, OptionalLong declaredLengthBytes) {
         try {

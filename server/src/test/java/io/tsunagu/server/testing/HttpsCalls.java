@@ -4,6 +4,7 @@ import io.tsunagu.server.fleet.IssuedCredentials;
 import io.tsunagu.server.fleet.PemKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,9 +89,15 @@ public final class HttpsCalls {
         }
     }
 
-    /** A raw TLS socket to the HTTPS port, server name checked, for tests that cut a connection themselves. */
+    /**
+     * A raw TLS socket to the HTTPS port, server name checked, for tests that cut a connection themselves. Its receive
+     * buffer is fixed at 64 KiB: loopback autotuning here grows it to 32 MiB, which would swallow a whole test
+     * download before the cut and leave the server nothing to notice.
+     */
     public SSLSocket socket() throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+        socket.setReceiveBufferSize(64 * 1024);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);

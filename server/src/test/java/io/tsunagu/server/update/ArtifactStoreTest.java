@@ -219,15 +219,19 @@ class ArtifactStoreTest {
         };
 
         assertThatThrownBy(() -> store.store(upload("5.0", Optional.empty()), cut, OptionalLong.of(content.length)))
-                .isInstanceOfSatisfying(
-                        ArtifactException.class, e -> assertThat(e.code()).isEqualTo("upload_interrupted"));
+                .isInstanceOfSatisfying(ArtifactException.class, e -> {
+                    assertThat(e.code()).isEqualTo("upload_interrupted");
+                    assertThat(e.kind()).isEqualTo(ArtifactException.Kind.INTERRUPTED);
+                });
         assertThatThrownBy(() -> store.store(
                         upload("5.0", Optional.empty()),
                         new ByteArrayInputStream(content, 0, 20_000),
                         OptionalLong.of(content.length)))
                 .as("a body that ends early without an error")
-                .isInstanceOfSatisfying(
-                        ArtifactException.class, e -> assertThat(e.code()).isEqualTo("upload_interrupted"));
+                .isInstanceOfSatisfying(ArtifactException.class, e -> {
+                    assertThat(e.code()).isEqualTo("upload_interrupted");
+                    assertThat(e.kind()).isEqualTo(ArtifactException.Kind.INVALID);
+                });
         assertThat(files()).isEmpty();
         assertThat(store.list(Optional.empty(), 10)).isEmpty();
     }

@@ -152,13 +152,19 @@ public final class ArtifactFiles {
         }
     }
 
-    /** One read from the client: -1 at the end of the body; a broken connection is the client's fault. */
+    /**
+     * One read from the client: -1 at the end of the body. Any failure of the body stream is a broken connection
+     * (HTTP servers report it as IOException or as their own unchecked exceptions), i.e. the client's fault.
+     */
     private static int read(InputStream content, byte[] buffer) {
         try {
             return content.read(buffer);
-        } catch (IOException | UncheckedIOException e) {
-            throw ArtifactException.invalid(
-                    "upload_interrupted", "the upload ended before its body was complete: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new ArtifactException(
+                    ArtifactException.Kind.INTERRUPTED,
+                    "upload_interrupted",
+                    "the connection broke before the body was complete: " + e.getMessage(),
+                    e);
         }
     }
 
