@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * Streams an artifact's content from its file, honouring RFC 9110 conditional and range requests: {@code ETag} is the
  * quoted SHA-256 (content-addressed, so it never changes), {@code If-None-Match} answers 304, {@code Range} with one
  * byte range answers 206 with {@code Content-Range}, an unsatisfiable one 416, and {@code If-Range} is honoured
- * (see {@link RangeRequest}). Shared by every route that serves artifact bytes (later the hawkBit DDI download).
+ * (see {@link RangeRequest}). Shared by every route that serves artifact bytes (later the hawkBit DDI download);
+ * the caller authorizes the request first. Thread-safe.
  */
-final class ArtifactDownload {
+public final class ArtifactDownload {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactDownload.class);
     private static final int BUFFER_BYTES = 64 * 1024;
 
@@ -36,7 +37,8 @@ final class ArtifactDownload {
     private final LongAdder sentBytes;
     private final LongAdder aborted;
 
-    ArtifactDownload(ArtifactStore store, ApiServer api) {
+    /** Registers its metrics ({@code tsunagu_artifact_*}) in the API server's registry. */
+    public ArtifactDownload(ArtifactStore store, ApiServer api) {
         this.store = store;
         this.api = api;
         this.metrics = api.metrics();
@@ -45,7 +47,8 @@ final class ArtifactDownload {
                 "tsunagu_artifact_downloads_aborted_total", "Artifact downloads the client broke off mid-way");
     }
 
-    void serve(ServerRequest req, ServerResponse res, Artifact artifact) {
+    /** Answers {@code req} with the artifact's content (200, 206, 304 or 416), streamed from its file. */
+    public void serve(ServerRequest req, ServerResponse res, Artifact artifact) {
         String etag = '"' + artifact.sha256().value() + '"';
         res.header(HeaderNames.ETAG, etag);
         res.header(HeaderNames.ACCEPT_RANGES, "bytes");
