@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -74,6 +75,13 @@ public final class FleetSimulator implements AutoCloseable {
         this.scheduler = Executors.newScheduledThreadPool(
                 config.threads(),
                 Thread.ofPlatform().name("fleet-", 0).daemon(true).factory());
+    }
+
+    /** The VINs of a fleet with {@code config}, sorted (the order in which a rollout campaign forms its groups). */
+    public static List<Vin> sortedVins(FleetConfig config) {
+        return VinGenerator.generate(config.cars(), config.seed()).stream()
+                .sorted(Comparator.comparing(Vin::value))
+                .toList();
     }
 
     /** The fleet's VINs, in car order (deterministic for the seed). */
