@@ -188,7 +188,7 @@ final class FakeUpdateCloud implements AutoCloseable {
 
     private void ddi(HttpExchange exchange, String rest) throws IOException {
         Optional<Offer> offer = open;
-        if (rest.isEmpty() || rest.equals("/")) {
+        if (rest.isEmpty()) {
             polls.incrementAndGet();
             ObjectNode body = MAPPER.createObjectNode();
             body.putObject("config").putObject("polling").put("sleep", "00:05:00");

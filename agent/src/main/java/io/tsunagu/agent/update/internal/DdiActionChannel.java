@@ -53,6 +53,7 @@ public final class DdiActionChannel implements ActionChannel {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Vin vin;
+    private final URI controller;
     private final URI base;
     private final HttpClient http;
     private final HttpCalls calls;
@@ -61,6 +62,8 @@ public final class DdiActionChannel implements ActionChannel {
     /** @param origin the server's HTTPS origin, e.g. {@code https://cloud.example:8443} */
     public DdiActionChannel(URI origin, String tenant, Vin vin, HttpClient http, Duration timeout) {
         this.vin = vin;
+        // The poll is the controller resource itself, without a trailing slash (hawkBit and our routes differ on it).
+        this.controller = origin.resolve("/" + tenant + "/controller/v1/" + vin.value());
         this.base = origin.resolve("/" + tenant + "/controller/v1/" + vin.value() + "/");
         this.http = http;
         this.calls = new HttpCalls(http, timeout);
@@ -69,7 +72,7 @@ public final class DdiActionChannel implements ActionChannel {
 
     @Override
     public Optional<ActionNotice> poll() {
-        JsonNode links = json(calls.get(base.resolve(".")).orElseThrow(() -> notFound("controller " + vin)))
+        JsonNode links = json(calls.get(controller).orElseThrow(() -> notFound("controller " + vin)))
                 .path("_links");
         if (links.has("cancelAction")) {
             return Optional.of(new ActionNotice(idOf(links.path("cancelAction")), true));
