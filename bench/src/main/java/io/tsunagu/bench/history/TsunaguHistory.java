@@ -28,6 +28,11 @@ public final class TsunaguHistory implements HistoryEngine {
         this.store = store;
     }
 
+    /** The store the answers come from, for loading it. */
+    public QuestDbSampleStore store() {
+        return store;
+    }
+
     @Override
     public String name() {
         return "tsunagu";
