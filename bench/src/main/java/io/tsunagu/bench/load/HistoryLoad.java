@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads the {@code history-query} data set into both stores, batch by batch as it is generated: Tsunagu's through its
@@ -19,10 +21,15 @@ import java.util.stream.Stream;
  * @param duckdbSeconds time spent in DuckDB's appender, its commit and checkpoint
  */
 record HistoryLoad(long samples, double tsunaguSeconds, double duckdbSeconds) {
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryLoad.class);
 
-    static HistoryLoad run(HistoryDataSet data, QuestDbSampleStore store, DuckDbHistory duckdb) {
+    static HistoryLoad run(HistoryDataSet data, QuestDbSampleStore store, DuckDbHistory duckdb, long expected) {
         long[] totals = new long[3]; // samples, Tsunagu ns, DuckDB ns
+        long tenth = Math.max(expected / 10, 1);
         data.generate(batch -> {
+            if ((totals[0] + batch.size()) / tenth > totals[0] / tenth) {
+                LOG.info("history-query: loading, {} of {} rows", totals[0] + batch.size(), expected);
+            }
             totals[0] += batch.size();
             totals[1] += timed(() -> store.appendDurably(batch));
             totals[2] += timed(() -> duckdb.append(batch));

@@ -103,7 +103,7 @@ final class HistoryQueryScenario implements Scenario {
         HistoryLoad load;
         try (TsunaguHistory tsunagu = new TsunaguHistory(QuestDbSampleStore.open(questDbDir));
                 DuckDbHistory duckdb = DuckDbHistory.create(duckDbFile)) {
-            load = HistoryLoad.run(data, tsunagu.store(), duckdb);
+            load = HistoryLoad.run(data, tsunagu.store(), duckdb, shape.samples());
             LOG.info("history-query: loaded {} rows; timing the queries", load.samples());
             byEngine.put(tsunagu.name(), timeAll(tsunagu, data.dayCar(), shape, warmupMs, measureMs));
             tsunagu.close(); // the raw engine opens the same files
