@@ -1,6 +1,7 @@
 package io.tsunagu.server;
 
 import io.tsunagu.server.ingest.IngestConfig;
+import io.tsunagu.server.update.uptane.UptaneConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param jdbcUrl optional metadata database URL (PostgreSQL in scale-out); default: embedded H2 under dataDir
  * @param jdbcUser user of {@code jdbcUrl}
  * @param jdbcPassword password of {@code jdbcUrl}
+ * @param uptane how the Uptane image repository and director sign (thresholds, lifetimes, refresher)
  */
 public record ServerConfig(
         Path dataDir,
@@ -37,7 +39,8 @@ public record ServerConfig(
         Optional<Path> catalogOverlay,
         Optional<String> jdbcUrl,
         String jdbcUser,
-        String jdbcPassword) {
+        String jdbcPassword,
+        UptaneConfig uptane) {
 
     public ServerConfig {
         tlsHostnames = List.copyOf(tlsHostnames);
@@ -68,7 +71,8 @@ public record ServerConfig(
                 Optional.empty(),
                 Optional.empty(),
                 "",
-                "");
+                "",
+                UptaneConfig.defaults());
     }
 
     public ServerConfig withPorts(String bindAddress, int mqttPort, int httpPort) {
@@ -85,7 +89,8 @@ public record ServerConfig(
                 catalogOverlay,
                 jdbcUrl,
                 jdbcUser,
-                jdbcPassword);
+                jdbcPassword,
+                uptane);
     }
 
     public ServerConfig withIngest(IngestConfig ingest) {
@@ -102,7 +107,8 @@ public record ServerConfig(
                 catalogOverlay,
                 jdbcUrl,
                 jdbcUser,
-                jdbcPassword);
+                jdbcPassword,
+                uptane);
     }
 
     public ServerConfig withRetention(Duration retention) {
@@ -119,7 +125,8 @@ public record ServerConfig(
                 catalogOverlay,
                 jdbcUrl,
                 jdbcUser,
-                jdbcPassword);
+                jdbcPassword,
+                uptane);
     }
 
     public ServerConfig withCatalogOverlay(Optional<Path> overlay) {
@@ -136,7 +143,8 @@ public record ServerConfig(
                 overlay,
                 jdbcUrl,
                 jdbcUser,
-                jdbcPassword);
+                jdbcPassword,
+                uptane);
     }
 
     public ServerConfig withDatabase(Optional<String> url, String user, String password) {
@@ -153,6 +161,25 @@ public record ServerConfig(
                 catalogOverlay,
                 url,
                 user,
-                password);
+                password,
+                uptane);
+    }
+
+    public ServerConfig withUptane(UptaneConfig uptane) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                uptane);
     }
 }

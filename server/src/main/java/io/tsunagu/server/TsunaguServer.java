@@ -7,7 +7,9 @@ import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.api.ApiServer;
 import io.tsunagu.server.api.CommandRoutes;
+import io.tsunagu.server.api.EcuRoutes;
 import io.tsunagu.server.api.TelemetryRoutes;
+import io.tsunagu.server.api.UptaneRoutes;
 import io.tsunagu.server.api.UserRoutes;
 import io.tsunagu.server.api.VehicleRoutes;
 import io.tsunagu.server.command.CommandService;
@@ -30,6 +32,8 @@ import io.tsunagu.server.ingest.mqtt.MqttGatewayConfig;
 import io.tsunagu.server.metadata.MetadataDatabase;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.twin.TwinStore;
+import io.tsunagu.server.update.uptane.ImageArtifact;
+import io.tsunagu.server.update.uptane.UptaneRepositories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -77,6 +81,7 @@ public final class TsunaguServer implements AutoCloseable {
     private final ApiServer api;
     private final String adminToken;
     private final FleetCommandKey commandKey;
+    private final UptaneRepositories uptane;
 
     private TsunaguServer(ServerConfig config, Clock clock) {
         try {
@@ -117,6 +122,16 @@ public final class TsunaguServer implements AutoCloseable {
             this.commandKey = FleetCommandKey.open(createDirectories(dataDir.resolve("keys")));
             this.commands =
                     new CommandService(database.dataSource(), commandKey, twins, commandTransport(), metrics, clock);
+            // Image artifacts are added to the image repository through ImageArtifact.Lookup once the artifact store
+            // is wired here; until then images are added through UptaneRepositories.image().add(ImageArtifact, ...).
+            this.uptane = UptaneRepositories.open(
+                    createDirectories(dataDir.resolve("keys").resolve("uptane")),
+                    database.dataSource(),
+                    config.uptane(),
+                    ImageArtifact.Lookup.NONE,
+                    metrics,
+                    clock);
+            closeables.push(uptane);
             this.gateway = new MqttGateway(
                     gatewayConfig(config, dataDir),
                     registry::certificateTrusted,
@@ -138,12 +153,15 @@ public final class TsunaguServer implements AutoCloseable {
                     users,
                     metrics,
                     List.of(
-                            new VehicleRoutes(registry, provisioning, gateway::disconnect, commandKey.info()),
+                            new VehicleRoutes(registry, provisioning, gateway::disconnect, commandKey.info(), uptane),
                             new TelemetryRoutes(registry, twins, history, rejections, clock),
                             new CommandRoutes(registry, commands),
-                            new UserRoutes(users)));
+                            new UserRoutes(users),
+                            new EcuRoutes(registry, uptane.ecus()),
+                            new UptaneRoutes(uptane, registry)));
             api.start();
             closeables.push(api);
+            uptane.start();
             scheduleRetention(clock);
             metrics.gauge("tsunagu_vehicles_registered", "Vehicles in the registry", registry::count);
             metrics.gauge("tsunagu_twins", "Vehicles with a digital twin", twins::size);
@@ -323,6 +341,11 @@ public final class TsunaguServer implements AutoCloseable {
 
     public CommandService commands() {
         return commands;
+    }
+
+    /** The Uptane image repository, director and ECU inventory. */
+    public UptaneRepositories uptane() {
+        return uptane;
     }
 
     public Metrics metrics() {
