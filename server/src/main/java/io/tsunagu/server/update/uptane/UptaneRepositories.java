@@ -70,6 +70,8 @@ public final class UptaneRepositories implements AutoCloseable {
                         DirectorRepository.NAME, new RoleKeyFiles(keysDir.resolve("director")), rows, config, clock),
                 image,
                 ecus);
+        // Published at once (empty on first start), so the refresher keeps it fresh from the beginning.
+        image.current();
         return new UptaneRepositories(image, director, ecus, config, metrics);
     }
 
