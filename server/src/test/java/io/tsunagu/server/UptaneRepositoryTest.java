@@ -1,6 +1,7 @@
 package io.tsunagu.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,10 +19,12 @@ import io.tsunagu.server.fleet.Role;
 import io.tsunagu.server.testing.ApiCalls;
 import io.tsunagu.server.testing.TestServer;
 import io.tsunagu.server.testing.TestVins;
+import io.tsunagu.server.update.rollout.InMemoryArtifacts;
 import io.tsunagu.server.update.uptane.ImageArtifact;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +51,13 @@ class UptaneRepositoryTest {
 
     private static int nextSerial = 1;
 
+    final InMemoryArtifacts artifacts = new InMemoryArtifacts();
     TestServer server;
     Vin vin;
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        server = TestServer.start(dir);
+        server = TestServer.start(dir, c -> c, Clock.systemUTC(), artifacts);
     }
 
     @BeforeEach
@@ -68,10 +72,15 @@ class UptaneRepositoryTest {
 
     /** A car as provisioning leaves it: the two roots from the registration response, nothing installed. */
     private TrustedState register(Vin car, String owner) {
+        return register(car, owner, "Test EV");
+    }
+
+    private TrustedState register(Vin car, String owner, String model) {
         ApiCalls.Response created = server.adminApi()
                 .post(
                         "/api/v1/vehicles",
-                        "{\"vin\": \"" + car.value() + "\", \"model\": \"Test EV\", \"owner\": \"" + owner + "\"}");
+                        "{\"vin\": \"" + car.value() + "\", \"model\": \"" + model + "\", \"owner\": \"" + owner
+                                + "\"}");
         assertThat(created.status()).isEqualTo(201);
         JsonNode uptane = created.body().path("uptane");
         ApiCalls.Response ecus = server.adminApi()
@@ -160,6 +169,42 @@ class UptaneRepositoryTest {
                         "BMS-0001", BMS, image.targetName(), 4096, image.sha256(), 2_000_004_000_001L, false));
         // The car had no director metadata before the action, so its first targets are the action's.
         assertThat(update.newState().director().targetsVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void anOfferedRolloutActionBecomesDirectorTargetsAndACancelEmptiesThem() {
+        TrustedState trusted = register(vin, "alice", "Uptane EV");
+        String sha256 = artifacts.add("bms.bin", "bms image 5.1.0 for the campaign", BMS);
+        ApiCalls.Response distribution = server.adminApi().post("/api/v1/distributions", """
+                {"name": "uptane-ev", "version": "5.1.0", "model": "Uptane EV", "modules": [{"hardwareId": "%s",
+                 "name": "bms", "type": "firmware", "version": "5.1.0", "artifacts": [{"sha256": "%s"}]}]}""".formatted(BMS, sha256));
+        ApiCalls.Response campaign = server.adminApi().post("/api/v1/campaigns", """
+                {"name": "uptane", "distributionId": %d, "groups": [{"percent": 100}]}""".formatted(
+                        distribution.body().path("id").asLong()));
+        long campaignId = campaign.body().path("id").asLong();
+
+        assertThat(server.adminApi()
+                        .post("/api/v1/campaigns/" + campaignId + "/start", "")
+                        .status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !verify(vin, trusted, true).targets().isEmpty());
+        VerifiedUpdate update = verify(vin, trusted, true);
+        server.adminApi().post("/api/v1/campaigns/" + campaignId + "/cancel", "");
+        VerifiedUpdate cancelled = verify(vin, update.newState(), true);
+
+        assertThat(update.targets())
+                .containsExactly(new VerifiedTarget(
+                        "BMS-0001",
+                        BMS,
+                        sha256 + "/bms.bin",
+                        "bms image 5.1.0 for the campaign".length(),
+                        sha256,
+                        5_000_001_000_000L,
+                        false));
+        assertThat(cancelled.targets()).isEmpty();
+        assertThat(cancelled.newState().director().targetsVersion())
+                .isGreaterThan(update.newState().director().targetsVersion());
     }
 
     @Test
