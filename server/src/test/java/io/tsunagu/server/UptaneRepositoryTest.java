@@ -223,7 +223,10 @@ class UptaneRepositoryTest {
         ImageArtifact image = releaseBmsImage("1.0.0");
 
         ApiCalls.Response refused = assign(vin, image.sha256(), "inverter-hw-9");
+        ApiCalls.Response unknownImage = assign(vin, "0".repeat(64), BMS);
 
+        assertThat(unknownImage.status()).isEqualTo(404);
+        assertThat(unknownImage.code()).isEqualTo("image_not_found");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.code()).isEqualTo("ecu_mismatch");
         assertThat(refused.body().path("message").asText()).contains("not for hardware id inverter-hw-9");
@@ -304,5 +307,51 @@ class UptaneRepositoryTest {
         assertThat(foreign.text()).doesNotContain("signatures");
         assertThat(foreignRoot.status()).isEqualTo(404);
         assertThat(anonymous.status()).isEqualTo(401);
+    }
+
+    @Test
+    void theEcuInventoryRefusesTwoPrimariesRepeatedSerialsAndOwnerWrites() {
+        register(vin, "alice");
+        String ecus = "/api/v1/vehicles/" + vin.value() + "/ecus";
+        String carol = server.server().users().create("carol", Role.OWNER).token();
+
+        ApiCalls.Response twoPrimaries = server.adminApi().request("PUT", ecus, """
+                {"ecus": [{"serial": "A", "hardwareId": "h", "primary": true},
+                          {"serial": "B", "hardwareId": "h", "primary": true}]}""");
+        ApiCalls.Response repeated = server.adminApi().request("PUT", ecus, """
+                {"ecus": [{"serial": "A", "hardwareId": "h"}, {"serial": "A", "hardwareId": "g"}]}""");
+        ApiCalls.Response badSerial =
+                server.adminApi().post(ecus, "{\"serial\": \"has space\", \"hardwareId\": \"h\"}");
+        ApiCalls.Response secondPrimary =
+                server.adminApi().post(ecus, "{\"serial\": \"GW-1\", \"hardwareId\": \"gw\", \"primary\": true}");
+        ApiCalls.Response added = server.adminApi().post(ecus, "{\"serial\": \"GW-1\", \"hardwareId\": \"gw\"}");
+        ApiCalls.Response ownerWrite = server.api(carol).post(ecus, "{\"serial\": \"X\", \"hardwareId\": \"x\"}");
+
+        assertThat(List.of(twoPrimaries.code(), repeated.code(), badSerial.code()))
+                .containsOnly("invalid_ecus");
+        assertThat(twoPrimaries.status()).isEqualTo(400);
+        assertThat(secondPrimary.status()).isEqualTo(409);
+        assertThat(secondPrimary.code()).isEqualTo("primary_exists");
+        assertThat(added.body().path("ecus").findValuesAsText("serial"))
+                .containsExactly("TCU-0001", "BMS-0001", "GW-1");
+        assertThat(ownerWrite.status()).isEqualTo(404); // carol does not own the car: it reads as not found
+    }
+
+    @Test
+    void aCarWithNoKnownEcusGetsNoImagesAndTheReasonSaysSo() {
+        server.adminApi().post("/api/v1/vehicles", """
+                {"vin": "%s", "model": "Test EV", "owner": "alice"}""".formatted(vin.value()));
+        ImageArtifact image = releaseBmsImage("6.0.0");
+
+        ApiCalls.Response refused = assign(vin, image.sha256(), BMS);
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.code()).isEqualTo("no_ecus");
+        assertThat(server.adminApi()
+                        .get("/api/v1/uptane/director/" + vin.value() + "/targets.json")
+                        .body()
+                        .at("/signed/targets")
+                        .isEmpty())
+                .isTrue();
     }
 }
