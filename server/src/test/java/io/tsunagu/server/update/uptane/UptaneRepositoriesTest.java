@@ -15,6 +15,7 @@ import io.tsunagu.protocol.update.UpdateRefusalReason;
 import io.tsunagu.protocol.update.UpdateRefusedException;
 import io.tsunagu.protocol.update.UpdateVerifier;
 import io.tsunagu.protocol.update.VerifiedUpdate;
+import io.tsunagu.server.fleet.VehicleRegistry;
 import io.tsunagu.server.metadata.MetadataDatabase;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.testing.TestVins;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,12 +44,17 @@ class UptaneRepositoriesTest {
     @TempDir
     Path dir;
 
-    private final ManualClock clock = new ManualClock(START);
-    private MetadataDatabase database;
-    private UptaneRepositories uptane;
+    final ManualClock clock = new ManualClock(START);
+    MetadataDatabase database;
+    UptaneRepositories uptane;
+
+    /** The database the repositories keep their metadata in; a reopen within a test gets the same one. */
+    MetadataDatabase openDatabase() {
+        return MetadataDatabase.embedded(dir);
+    }
 
     private UptaneRepositories open(UptaneConfig config) {
-        database = MetadataDatabase.embedded(dir);
+        database = openDatabase();
         uptane = UptaneRepositories.open(
                 dir.resolve("keys/uptane"),
                 database.dataSource(),
@@ -273,5 +280,24 @@ class UptaneRepositoriesTest {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
         }
+    }
+
+    @Test
+    void theEcuInventoryKeepsOnePrimaryFirstAndReplacesAsAWhole() {
+        open(UptaneConfig.defaults());
+        new VehicleRegistry(database.dataSource(), clock).register(VIN, "Test EV", "alice", Set.of());
+        EcuInventory ecus = uptane.ecus();
+
+        ecus.replace(VIN, List.of(new VehicleEcu("B-2", "bms", false), new VehicleEcu("A-1", "tcu", true)));
+        List<VehicleEcu> afterPut = ecus.put(VIN, new VehicleEcu("B-2", "bms-v2", false));
+        List<VehicleEcu> replaced = ecus.replace(VIN, List.of(new VehicleEcu("C-3", "gw", true)));
+
+        assertThat(afterPut)
+                .containsExactly(new VehicleEcu("A-1", "tcu", true), new VehicleEcu("B-2", "bms-v2", false));
+        assertThat(replaced).containsExactly(new VehicleEcu("C-3", "gw", true));
+        assertThatThrownBy(() -> ecus.put(VIN, new VehicleEcu("D-4", "x", true)))
+                .isInstanceOfSatisfying(
+                        UptaneException.class, e -> assertThat(e.code()).isEqualTo("primary_exists"));
+        assertThat(ecus.list(VIN)).isEqualTo(replaced);
     }
 }
