@@ -19,6 +19,7 @@ import io.tsunagu.server.fleet.Role;
 import io.tsunagu.server.testing.ApiCalls;
 import io.tsunagu.server.testing.TestServer;
 import io.tsunagu.server.testing.TestVins;
+import io.tsunagu.server.update.rollout.ActionState;
 import io.tsunagu.server.update.rollout.InMemoryArtifacts;
 import io.tsunagu.server.update.uptane.ImageArtifact;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -353,5 +355,41 @@ class UptaneRepositoryTest {
                         .at("/signed/targets")
                         .isEmpty())
                 .isTrue();
+    }
+
+    @Test
+    void aRolloutActionForEcusTheCarLacksFailsWithTheDirectorsReason() {
+        register(vin, "alice", "Mismatch EV");
+        String sha256 = artifacts.add("inverter.bin", "inverter image 1.0.0", "inverter-hw-9");
+        ApiCalls.Response distribution = server.adminApi().post("/api/v1/distributions", """
+                {"name": "mismatch-ev", "version": "1.0.0", "model": "Mismatch EV", "modules": [{"hardwareId":
+                 "inverter-hw-9", "name": "inv", "type": "firmware", "version": "1.0.0",
+                 "artifacts": [{"sha256": "%s"}]}]}""".formatted(sha256));
+        long campaignId = server.adminApi()
+                .post("/api/v1/campaigns", """
+                        {"name": "mismatch", "distributionId": %d, "groups": [{"percent": 100}]}""".formatted(
+                                distribution.body().path("id").asLong()))
+                .body()
+                .path("id")
+                .asLong();
+
+        server.adminApi().post("/api/v1/campaigns/" + campaignId + "/start", "");
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> server.server()
+                                .rollouts()
+                                .vehicleActions(vin, 1)
+                                .getFirst()
+                                .state()
+                        == ActionState.FAILURE);
+        long actionId =
+                server.server().rollouts().vehicleActions(vin, 1).getFirst().id();
+        assertThat(server.server()
+                        .rollouts()
+                        .actionHistory(actionId, 10)
+                        .getLast()
+                        .messages())
+                .singleElement(InstanceOfAssertFactories.STRING)
+                .startsWith("refused by the Uptane director: ecu_mismatch: vehicle " + vin + " has no ECU");
     }
 }

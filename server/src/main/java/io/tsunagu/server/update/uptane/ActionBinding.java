@@ -6,6 +6,7 @@ import io.tsunagu.server.update.rollout.ArtifactLookup;
 import io.tsunagu.server.update.rollout.DeviceAction;
 import io.tsunagu.server.update.rollout.DeviceActions;
 import io.tsunagu.server.update.rollout.Distribution;
+import io.tsunagu.server.update.rollout.Feedback;
 import io.tsunagu.server.update.rollout.RolloutNotifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns rollout actions into director targets: when a car's action is offered, each software module's artifacts are
  * released in the image repository (release counter from the module's version, see {@link ReleaseCounters}) and bound
- * to the car's ECUs of the module's hardware id; when a cancel is requested, the car's director targets are emptied.
+ * to the car's ECUs of the module's hardware id; when a cancel is requested, the car's director targets are emptied. An
+ * action whose images do not fit the car's ECUs is closed as failed with the director's reason.
  * Runs before the car is told on MQTT, so the car finds its metadata signed when it looks.
  */
 public final class ActionBinding implements RolloutNotifier {
@@ -60,8 +62,29 @@ public final class ActionBinding implements RolloutNotifier {
                 uptane.director().assign(vin, assignments(action.get().distribution()));
             }
         } catch (UptaneException e) {
-            // The car then sees no targets for this action, and the operator sees the reason in the log.
             LOG.warn("[{}] action {}: director targets not signed: {} ({})", vin, actionId, e.getMessage(), e.code());
+            if (!e.retriable()) {
+                refuse(vin, actionId, e);
+            }
+        }
+    }
+
+    /**
+     * An action the director cannot bind (the car's ECUs do not fit, or the image cannot be released) would never
+     * reach the car: it is closed as failed, with the reason in its status history, and counts towards its group's
+     * error threshold like any failed car.
+     */
+    private void refuse(Vin vin, long actionId, UptaneException e) {
+        try {
+            actions.feedback(
+                    vin,
+                    actionId,
+                    Feedback.of(
+                            Feedback.Execution.CLOSED,
+                            Feedback.Finished.FAILURE,
+                            "refused by the Uptane director: " + e.code() + ": " + e.getMessage()));
+        } catch (RuntimeException failed) {
+            LOG.warn("[{}] action {}: cannot record the director's refusal", vin, actionId, failed);
         }
     }
 
