@@ -53,12 +53,19 @@ public final class ActionBinding implements RolloutNotifier {
     @Override
     public void actionChanged(Vin vin, long actionId, ActionState state) {
         try {
+            if (uptane.ecus().list(vin).isEmpty()) {
+                // No ECU inventory: not an Uptane car (e.g. a hawkBit DDI device); its action goes on without one.
+                return;
+            }
             if (state == ActionState.CANCELING) {
                 uptane.director().clear(vin);
                 return;
             }
+            if (state != ActionState.OFFERED) {
+                return;
+            }
             Optional<DeviceAction> action = actions.action(vin, actionId);
-            if (state == ActionState.OFFERED && action.isPresent()) {
+            if (action.isPresent()) {
                 uptane.director().assign(vin, assignments(action.get().distribution()));
             }
         } catch (UptaneException e) {

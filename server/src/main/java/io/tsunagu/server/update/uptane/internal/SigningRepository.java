@@ -13,6 +13,7 @@ import io.tsunagu.server.update.uptane.UptaneConfig;
 import io.tsunagu.server.update.uptane.UptaneException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -237,7 +238,7 @@ public final class SigningRepository {
 
     private static Instant expiry(UptaneConfig config, Clock clock, Role role) {
         // TUF expiries are whole seconds (ISO-8601 with Z); truncating keeps the refresh arithmetic exact.
-        return clock.instant().plus(config.lifetime(role)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return clock.instant().plus(config.lifetime(role)).truncatedTo(ChronoUnit.SECONDS);
     }
 
     private static Instant min(Instant a, Instant b, Instant c) {
