@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param mqttPort MQTT/TLS port (8883)
  * @param httpHost address of the REST API
  * @param httpPort REST API port (8080; 0 picks a free port)
+ * @param httpsPort REST API port over TLS with the server certificate (8443; 0 picks a free port; -1 turns it off)
  * @param tlsHostnames DNS names in the server certificate (cars verify the broker's name against these)
  * @param tlsIpAddresses IP addresses in the server certificate
  * @param ingest ingest limits
@@ -24,6 +25,7 @@ import java.util.Optional;
  * @param jdbcUrl optional metadata database URL (PostgreSQL in scale-out); default: embedded H2 under dataDir
  * @param jdbcUser user of {@code jdbcUrl}
  * @param jdbcPassword password of {@code jdbcUrl}
+ * @param artifactMaxBytes largest OTA artifact (software image) accepted for upload, in bytes
  * @param uptane how the Uptane image repository and director sign (thresholds, lifetimes, refresher)
  */
 public record ServerConfig(
@@ -32,6 +34,7 @@ public record ServerConfig(
         int mqttPort,
         String httpHost,
         int httpPort,
+        int httpsPort,
         List<String> tlsHostnames,
         List<String> tlsIpAddresses,
         IngestConfig ingest,
@@ -40,7 +43,10 @@ public record ServerConfig(
         Optional<String> jdbcUrl,
         String jdbcUser,
         String jdbcPassword,
+        long artifactMaxBytes,
         UptaneConfig uptane) {
+    /** Default largest artifact: 8 GiB, enough for a full infotainment image. */
+    public static final long DEFAULT_ARTIFACT_MAX_BYTES = 8L << 30;
 
     public ServerConfig {
         tlsHostnames = List.copyOf(tlsHostnames);
@@ -50,6 +56,12 @@ public record ServerConfig(
         }
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("http.port must be 0..65535, got " + httpPort);
+        }
+        if (httpsPort < -1 || httpsPort > 65535) {
+            throw new IllegalArgumentException("https.port must be 0..65535 or -1 (off), got " + httpsPort);
+        }
+        if (artifactMaxBytes <= 0) {
+            throw new IllegalArgumentException("artifact.max-bytes must be > 0, got " + artifactMaxBytes);
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("history.retention-days must be > 0, got " + retention.toDays());
@@ -64,6 +76,7 @@ public record ServerConfig(
                 8883,
                 "0.0.0.0",
                 8080,
+                8443,
                 List.of("localhost"),
                 List.of("127.0.0.1"),
                 IngestConfig.defaults(),
@@ -72,6 +85,7 @@ public record ServerConfig(
                 Optional.empty(),
                 "",
                 "",
+                DEFAULT_ARTIFACT_MAX_BYTES,
                 UptaneConfig.defaults());
     }
 
@@ -82,6 +96,7 @@ public record ServerConfig(
                 mqttPort,
                 bindAddress,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -90,6 +105,7 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
+                artifactMaxBytes,
                 uptane);
     }
 
@@ -100,6 +116,7 @@ public record ServerConfig(
                 mqttPort,
                 httpHost,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -108,6 +125,7 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
+                artifactMaxBytes,
                 uptane);
     }
 
@@ -118,6 +136,7 @@ public record ServerConfig(
                 mqttPort,
                 httpHost,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -126,6 +145,7 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
+                artifactMaxBytes,
                 uptane);
     }
 
@@ -136,6 +156,7 @@ public record ServerConfig(
                 mqttPort,
                 httpHost,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -144,6 +165,7 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
+                artifactMaxBytes,
                 uptane);
     }
 
@@ -154,6 +176,7 @@ public record ServerConfig(
                 mqttPort,
                 httpHost,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -162,6 +185,48 @@ public record ServerConfig(
                 url,
                 user,
                 password,
+                artifactMaxBytes,
+                uptane);
+    }
+
+    /** The HTTPS port: 0 picks a free one, -1 turns the listener off. */
+    public ServerConfig withHttpsPort(int port) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                port,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                artifactMaxBytes,
+                uptane);
+    }
+
+    public ServerConfig withArtifactMaxBytes(long maxBytes) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                httpsPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                maxBytes,
                 uptane);
     }
 
@@ -172,6 +237,7 @@ public record ServerConfig(
                 mqttPort,
                 httpHost,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -180,6 +246,7 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
+                artifactMaxBytes,
                 uptane);
     }
 }

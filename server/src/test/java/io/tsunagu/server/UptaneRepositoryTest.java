@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Uptane repositories over the real server and HTTP, checked by the car's own verifier: what the server serves
- * for a car is what {@link UpdateVerifier} accepts. Images are released through the Java API until the artifact store
- * is wired in (the artifact routes are not in this branch).
+ * for a car is what {@link UpdateVerifier} accepts. Images are released through the Java API or, for campaigns, from an
+ * in-memory artifact lookup; {@code UptaneHttpsTest} covers uploaded artifacts and car certificates.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UptaneRepositoryTest {
