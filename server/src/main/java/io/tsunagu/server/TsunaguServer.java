@@ -147,14 +147,7 @@ public final class TsunaguServer implements AutoCloseable {
                     metrics,
                     clock);
             ArtifactLookup lookup = artifactOverride.orElseGet(() -> artifactLookup(artifacts));
-            // Images are released when a rollout action names them (ActionBinding), or through the API.
-            this.uptane = UptaneRepositories.open(
-                    createDirectories(dataDir.resolve("keys").resolve("uptane")),
-                    database.dataSource(),
-                    config.uptane(),
-                    imageLookup(artifacts, artifactOverride),
-                    metrics,
-                    clock);
+            this.uptane = openUptane(dataDir, database, artifactOverride, clock);
             closeables.push(uptane);
             this.rollouts =
                     new RolloutService(database.dataSource(), registry, twins, lookup, rolloutNotifier(lookup), clock);
@@ -221,6 +214,18 @@ public final class TsunaguServer implements AutoCloseable {
      */
     public static TsunaguServer start(ServerConfig config, Clock clock, ArtifactLookup artifacts) {
         return new TsunaguServer(config, clock, Optional.of(artifacts));
+    }
+
+    /** Images are released when a rollout action names them ({@link ActionBinding}), or through the API. */
+    private UptaneRepositories openUptane(
+            Path dataDir, MetadataDatabase database, Optional<ArtifactLookup> artifactOverride, Clock clock) {
+        return UptaneRepositories.open(
+                createDirectories(dataDir.resolve("keys").resolve("uptane")),
+                database.dataSource(),
+                config.uptane(),
+                imageLookup(artifacts, artifactOverride),
+                metrics,
+                clock);
     }
 
     /**
