@@ -70,7 +70,21 @@ class OpenApiDocumentTest {
             "GET /api/v1/artifacts/{sha256}",
             "GET /api/v1/artifacts/{sha256}/content",
             "POST /api/v1/users",
-            "GET /api/v1/me");
+            "GET /api/v1/me",
+            "GET /api/v1/vehicles/{vin}/ecus",
+            "PUT /api/v1/vehicles/{vin}/ecus",
+            "POST /api/v1/vehicles/{vin}/ecus",
+            "GET /api/v1/uptane/image/{version}.root.json",
+            "GET /api/v1/uptane/image/timestamp.json",
+            "GET /api/v1/uptane/image/snapshot.json",
+            "GET /api/v1/uptane/image/targets.json",
+            "POST /api/v1/uptane/image/targets",
+            "GET /api/v1/uptane/director/{vin}/{version}.root.json",
+            "GET /api/v1/uptane/director/{vin}/timestamp.json",
+            "GET /api/v1/uptane/director/{vin}/snapshot.json",
+            "GET /api/v1/uptane/director/{vin}/targets.json",
+            "PUT /api/v1/uptane/director/{vin}/targets",
+            "POST /api/v1/uptane/{repo}/root/rotate");
 
     static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
     static final Path API_SOURCES = Path.of("src/main/java/io/tsunagu/server/api");
@@ -173,14 +187,17 @@ class OpenApiDocumentTest {
 
     /**
      * Calls a route as the admin, with the test car for {@code {vin}}, an unknown id for {@code {id}} and {@code
-     * {sha256}}, and an empty JSON
+     * {sha256}}, root version 1 for {@code {version}}, an unknown Uptane repository for {@code {repo}}, and an empty
+     * JSON
      * object as any body; a stream is opened and closed once its headers arrived.
      */
     private ApiCalls.Response call(String route) {
         String[] parts = route.split(" ", 2);
         String path = parts[1].replace("{vin}", vin.value())
                 .replace("{id}", "00000000-0000-0000-0000-000000000000")
-                .replace("{sha256}", "0".repeat(64));
+                .replace("{sha256}", "0".repeat(64))
+                .replace("{version}", "1")
+                .replace("{repo}", "no-such-repository");
         if (path.endsWith("/stream")) {
             try (ApiCalls.EventStream stream = server.adminApi().stream(path)) {
                 return new ApiCalls.Response(
