@@ -29,10 +29,12 @@ public record FleetUpdates(
         URI origin, String hardwareId, String factoryVersion, long pollIntervalMs, Predicate<Vin> failing) {
     /** The ECU serial of every simulated car's one ECU. */
     public static final EcuSerial ECU = EcuSerial.of("tcu-0001");
+    /** The default Uptane hardware id of that ECU. */
+    public static final String SIM_HARDWARE_ID = "tsunagu-sim-tcu";
 
     /** Defaults: hardware id {@code tsunagu-sim-tcu}, factory version {@code 1.0.0}, poll every minute, no failures. */
     public static FleetUpdates of(URI origin) {
-        return new FleetUpdates(origin, "tsunagu-sim-tcu", "1.0.0", 60_000, vin -> false);
+        return new FleetUpdates(origin, SIM_HARDWARE_ID, "1.0.0", 60_000, vin -> false);
     }
 
     /** These settings, with the cars for which {@code failingCars} holds failing their health checks. */
