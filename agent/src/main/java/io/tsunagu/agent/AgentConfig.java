@@ -2,6 +2,7 @@ package io.tsunagu.agent;
 
 import io.tsunagu.agent.command.ActuatorHandler;
 import io.tsunagu.agent.command.PairingConfirmation;
+import io.tsunagu.agent.command.RevocationConfirmation;
 import io.tsunagu.protocol.Vin;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -38,6 +39,8 @@ import java.util.function.Consumer;
  *     a user key paired later, are executed
  * @param actuators carries out verified commands
  * @param pairingConfirmation the in-car approval of {@code keys.pair}; declines by default
+ * @param revocationConfirmation the in-car approval of a {@code keys.revoke} signed with the fleet key; declines by
+ *     default (a user-signed revocation needs none)
  * @param executor runs the agent's send loop; empty: the agent starts its own single thread
  * @param jitterSeed seed of the backoff's random jitter
  */
@@ -61,6 +64,7 @@ public record AgentConfig(
         Map<String, PublicKey> commandKeys,
         ActuatorHandler actuators,
         PairingConfirmation pairingConfirmation,
+        RevocationConfirmation revocationConfirmation,
         Optional<Executor> executor,
         long jitterSeed) {
 
@@ -112,6 +116,7 @@ public record AgentConfig(
         private Map<String, PublicKey> commandKeys = Map.of();
         private ActuatorHandler actuators = ActuatorHandler.unsupported();
         private PairingConfirmation pairingConfirmation = PairingConfirmation.DECLINE;
+        private RevocationConfirmation revocationConfirmation = RevocationConfirmation.DECLINE;
         private Optional<Executor> executor = Optional.empty();
         private long jitterSeed = System.nanoTime();
 
@@ -206,6 +211,12 @@ public record AgentConfig(
             return this;
         }
 
+        /** Who in the car approves a fleet-signed {@code keys.revoke}; {@link RevocationConfirmation#DECLINE} by default. */
+        public Builder revocationConfirmation(RevocationConfirmation revocationConfirmation) {
+            this.revocationConfirmation = revocationConfirmation;
+            return this;
+        }
+
         /** Runs the send loop and commands on a shared executor (a fleet simulator shares one among many agents). */
         public Builder executor(Executor executor) {
             this.executor = Optional.of(executor);
@@ -238,6 +249,7 @@ public record AgentConfig(
                     commandKeys,
                     actuators,
                     pairingConfirmation,
+                    revocationConfirmation,
                     executor,
                     jitterSeed);
         }

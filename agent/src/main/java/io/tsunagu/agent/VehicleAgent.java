@@ -95,6 +95,7 @@ public final class VehicleAgent implements AutoCloseable {
                 config.commandKeys(),
                 config.actuators(),
                 config.pairingConfirmation(),
+                config.revocationConfirmation(),
                 this::publishResult,
                 config.clock(),
                 config.executor().orElse(ownedExecutor));

@@ -7,6 +7,7 @@ import io.tsunagu.agent.command.ActionOutcome;
 import io.tsunagu.agent.command.ActuatorHandler;
 import io.tsunagu.agent.command.CommandActions;
 import io.tsunagu.agent.command.PairingConfirmation;
+import io.tsunagu.agent.command.RevocationConfirmation;
 import io.tsunagu.protocol.Topics;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.command.CommandKeys;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -58,6 +60,8 @@ class VehicleAgentCommandRefusalTest {
     private VehicleAgent agent;
     /** The tag of every command that reached the actuators of the class's agent, in call order. */
     private final List<String> actuated = new CopyOnWriteArrayList<>();
+    /** A user key a case paired; revoked after the case so the fleet key commands the car again. */
+    private Optional<CommandSigner> pairedForCase = Optional.empty();
     /** The fleet key's counter: raised for every fleet-signed command, accepted or not. */
     private final AtomicLong fleetCounter = new AtomicLong();
 
@@ -169,6 +173,10 @@ class VehicleAgentCommandRefusalTest {
                 execute(VIN, FLEET_SIGNER.sign(lock(VIN, id + "-first", counter)));
                 yield FLEET_SIGNER.sign(lock(VIN, id, counter)).toByteArray(); // a new id, the same counter
             }
+            case FLEET_KEY_NOT_PERMITTED -> {
+                pairedForCase = Optional.of(pairUserKey("policy-phone"));
+                yield FLEET_SIGNER.sign(lock(VIN, id, nextCounter())).toByteArray();
+            }
             case UNSUPPORTED_ALGORITHM ->
                 FLEET_SIGNER.sign(lock(VIN, id, nextCounter())).toBuilder()
                         .setAlgorithm(CommandKeys.ECDSA_P256)
@@ -177,13 +185,28 @@ class VehicleAgentCommandRefusalTest {
         };
     }
 
-    /** Pairs a user key through a fleet-signed, in-car approved keys.pair, shows it works, then revokes it. */
-    private CommandSigner pairThenRevokeUserKey() {
+    /** Revokes the user key a case paired (signed by that key: no in-car confirmation), so the fleet key works again. */
+    @AfterEach
+    void revokeTheUserKeyOfTheCase() {
+        pairedForCase.ifPresent(signer -> {
+            Map<String, String> revoke = Map.of(CommandActions.KEY_ID, signer.keyId());
+            execute(VIN, signer.sign(command(VIN, "revoke-" + signer.keyId(), CommandActions.KEYS_REVOKE, revoke, 1)));
+        });
+        pairedForCase = Optional.empty();
+    }
+
+    /** Pairs a user key through a fleet-signed, in-car approved keys.pair. */
+    private CommandSigner pairUserKey(String keyId) {
         KeyPair phone = CommandKeys.p256();
-        CommandSigner phoneSigner = new CommandSigner("phone-1", phone.getPrivate());
-        Map<String, String> pair = Map.of(
-                CommandActions.KEY_ID, "phone-1", CommandActions.PUBLIC_KEY, CommandKeys.encode(phone.getPublic()));
-        execute(VIN, FLEET_SIGNER.sign(command(VIN, "pair-phone-1", CommandActions.KEYS_PAIR, pair, nextCounter())));
+        Map<String, String> pair =
+                Map.of(CommandActions.KEY_ID, keyId, CommandActions.PUBLIC_KEY, CommandKeys.encode(phone.getPublic()));
+        execute(VIN, FLEET_SIGNER.sign(command(VIN, "pair-" + keyId, CommandActions.KEYS_PAIR, pair, nextCounter())));
+        return new CommandSigner(keyId, phone.getPrivate());
+    }
+
+    /** Pairs a user key, shows it works, then revokes it with a fleet-signed keys.revoke the car confirms. */
+    private CommandSigner pairThenRevokeUserKey() {
+        CommandSigner phoneSigner = pairUserKey("phone-1");
         execute(VIN, phoneSigner.sign(lock(VIN, "phone-1-lock", 1)));
         assertThat(actuated).contains("phone-1-lock");
         Map<String, String> revoke = Map.of(CommandActions.KEY_ID, "phone-1");
@@ -247,6 +270,7 @@ class VehicleAgentCommandRefusalTest {
                 .commandKeys(Map.of(FLEET_SIGNER.keyId(), FLEET.getPublic()))
                 .actuators(recording)
                 .pairingConfirmation(PairingConfirmation.APPROVE)
+                .revocationConfirmation(RevocationConfirmation.APPROVE)
                 .build();
     }
 

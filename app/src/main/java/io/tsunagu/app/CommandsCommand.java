@@ -37,7 +37,10 @@ final class CommandsCommand implements Runnable {
             description = {
                 "Send a command; it is queued if the car sleeps and delivered when it connects.",
                 "Actions: doors.lock, doors.unlock, climate.start (temperature_c), climate.stop, charging.start,",
-                "charging.stop, charging.set_limit (limit_percent), horn_lights.flash, charge_port.open, wake, refresh."
+                "charging.stop, charging.set_limit (limit_percent), horn_lights.flash, charge_port.open, wake, refresh,",
+                "keys.pair (key_id, public_key), keys.revoke (key_id; confirmed in the car).",
+                "Once the car has a paired user key, only wake, refresh and keys.* are signed here (409",
+                "user_signature_required otherwise): sign on the user's device and POST .../commands/signed."
             })
     static final class Send implements Runnable {
         @CommandLine.Mixin

@@ -4,13 +4,14 @@ import java.util.Optional;
 
 /**
  * The MQTT topic contract between car and cloud. Every topic is below {@code vehicles/{vin}/}; a car may publish only
- * to its own telemetry, status and command-result topics and subscribe only to its own command topic.
+ * to its own telemetry, status and command-result topics and subscribe only to its own command and update topics.
  *
  * <pre>
  * vehicles/{vin}/telemetry        car → cloud  JSON or protobuf telemetry (QoS 1)
  * vehicles/{vin}/status           car → cloud  "online" / "offline" (offline is the MQTT will)
  * vehicles/{vin}/commands         cloud → car  signed command envelopes
  * vehicles/{vin}/commands/result  car → cloud  command results
+ * vehicles/{vin}/updates          cloud → car  update notifications: an action was offered or is being cancelled
  * </pre>
  */
 public final class Topics {
@@ -19,6 +20,7 @@ public final class Topics {
     public static final String STATUS = "status";
     public static final String COMMANDS = "commands";
     public static final String COMMAND_RESULT = "commands/result";
+    public static final String UPDATES = "updates";
 
     /** MQTT 5 content type the agent sets on protobuf telemetry; JSON uses {@code application/json}. */
     public static final String CONTENT_TYPE_PROTOBUF = "application/x-protobuf";
@@ -36,7 +38,8 @@ public final class Topics {
         TELEMETRY(Topics.TELEMETRY),
         STATUS(Topics.STATUS),
         COMMANDS(Topics.COMMANDS),
-        COMMAND_RESULT(Topics.COMMAND_RESULT);
+        COMMAND_RESULT(Topics.COMMAND_RESULT),
+        UPDATES(Topics.UPDATES);
 
         private final String suffix;
 
@@ -68,6 +71,14 @@ public final class Topics {
 
     public static String commandResult(Vin vin) {
         return topic(vin, Kind.COMMAND_RESULT);
+    }
+
+    /**
+     * Update notifications, cloud → car, QoS 1, JSON {@code {"actionId": 42, "state": "offered"}} ({@code canceling}
+     * for a cancel request). Only a hint: the car fetches the action itself (DDI or the agent's update client).
+     */
+    public static String updates(Vin vin) {
+        return topic(vin, Kind.UPDATES);
     }
 
     public static String topic(Vin vin, Kind kind) {

@@ -7,6 +7,7 @@ import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.api.ApiServer;
 import io.tsunagu.server.api.CommandRoutes;
+import io.tsunagu.server.api.RolloutRoutes;
 import io.tsunagu.server.api.TelemetryRoutes;
 import io.tsunagu.server.api.UserRoutes;
 import io.tsunagu.server.api.VehicleRoutes;
@@ -30,8 +31,12 @@ import io.tsunagu.server.ingest.mqtt.MqttGatewayConfig;
 import io.tsunagu.server.metadata.MetadataDatabase;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.twin.TwinStore;
+import io.tsunagu.server.update.rollout.ArtifactLookup;
+import io.tsunagu.server.update.rollout.RolloutNotifier;
+import io.tsunagu.server.update.rollout.RolloutService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -61,6 +66,10 @@ public final class TsunaguServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TsunaguServer.class);
     /** How often expired commands are marked (and, every 15th time, queued ones retried for online cars). */
     private static final Duration COMMAND_SWEEP = Duration.ofSeconds(1);
+    /** How often rollout campaigns progress and gated actions (window, parked car) are re-checked. */
+    private static final Duration ROLLOUT_SWEEP = Duration.ofSeconds(5);
+    /** Update notifications expire if the car is not connected within this time; it finds the action anyway. */
+    private static final Duration UPDATE_NOTICE_EXPIRY = Duration.ofHours(1);
 
     private final ServerConfig config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -73,12 +82,13 @@ public final class TsunaguServer implements AutoCloseable {
     private final TwinStore twins;
     private final RejectionLog rejections;
     private final CommandService commands;
+    private final RolloutService rollouts;
     private final MqttGateway gateway;
     private final ApiServer api;
     private final String adminToken;
     private final FleetCommandKey commandKey;
 
-    private TsunaguServer(ServerConfig config, Clock clock) {
+    private TsunaguServer(ServerConfig config, Clock clock, ArtifactLookup artifacts) {
         try {
             this.config = config;
             Path dataDir = createDirectories(config.dataDir());
@@ -117,6 +127,9 @@ public final class TsunaguServer implements AutoCloseable {
             this.commandKey = FleetCommandKey.open(createDirectories(dataDir.resolve("keys")));
             this.commands =
                     new CommandService(database.dataSource(), commandKey, twins, commandTransport(), metrics, clock);
+            this.rollouts =
+                    new RolloutService(database.dataSource(), registry, twins, artifacts, rolloutNotifier(), clock);
+            closeables.push(rollouts);
             this.gateway = new MqttGateway(
                     gatewayConfig(config, dataDir),
                     registry::certificateTrusted,
@@ -129,6 +142,7 @@ public final class TsunaguServer implements AutoCloseable {
             closeables.push(gateway);
             commands.start(COMMAND_SWEEP);
             closeables.push(commands);
+            rollouts.start(ROLLOUT_SWEEP);
 
             ObjectMapper mapper = new ObjectMapper();
             this.api = new ApiServer(
@@ -141,6 +155,7 @@ public final class TsunaguServer implements AutoCloseable {
                             new VehicleRoutes(registry, provisioning, gateway::disconnect, commandKey.info()),
                             new TelemetryRoutes(registry, twins, history, rejections, clock),
                             new CommandRoutes(registry, commands),
+                            new RolloutRoutes(registry, rollouts),
                             new UserRoutes(users)));
             api.start();
             closeables.push(api);
@@ -160,7 +175,39 @@ public final class TsunaguServer implements AutoCloseable {
     }
 
     public static TsunaguServer start(ServerConfig config, Clock clock) {
-        return new TsunaguServer(config, clock);
+        return start(config, clock, NO_ARTIFACTS);
+    }
+
+    /**
+     * Until the artifact store is wired here, distributions can name no artifact: every lookup is empty (tests pass
+     * their own lookup to {@link #start(ServerConfig, Clock, ArtifactLookup)}).
+     */
+    private static final ArtifactLookup NO_ARTIFACTS = sha256 -> java.util.Optional.empty();
+
+    /** Starts a server whose rollouts resolve artifacts through {@code artifacts}. */
+    public static TsunaguServer start(ServerConfig config, Clock clock, ArtifactLookup artifacts) {
+        return new TsunaguServer(config, clock, artifacts);
+    }
+
+    /**
+     * Rollouts tell cars on MQTT of a new or canceling action at once ({@code vehicles/{vin}/updates}); the gateway is
+     * read lazily, it is built after the rollout service.
+     */
+    private RolloutNotifier rolloutNotifier() {
+        return (vin, actionId, state) -> {
+            byte[] notice = ("{\"actionId\":" + actionId + ",\"state\":\"" + state.code() + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            gateway.publishToCar(vin, Topics.updates(vin), notice, UPDATE_NOTICE_EXPIRY, Topics.CONTENT_TYPE_JSON)
+                    .whenComplete((taken, error) -> {
+                        if (error != null) {
+                            LOG.debug(
+                                    "[{}] update notice for action {} not published: {}",
+                                    vin,
+                                    actionId,
+                                    error.toString());
+                        }
+                    });
+        };
     }
 
     private ConnectionListener connectionListener() {
@@ -323,6 +370,11 @@ public final class TsunaguServer implements AutoCloseable {
 
     public CommandService commands() {
         return commands;
+    }
+
+    /** OTA rollouts; also the device-side action API ({@link io.tsunagu.server.update.rollout.DeviceActions}). */
+    public RolloutService rollouts() {
+        return rollouts;
     }
 
     public Metrics metrics() {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiDocumentTest {
     /** The routes registered in package {@code io.tsunagu.server.api} (ApiServer, VehicleRoutes, TelemetryRoutes,
-     * CommandRoutes, UserRoutes). */
+     * CommandRoutes, RolloutRoutes, UserRoutes). */
     static final Set<String> LIVE_ROUTES = Set.of(
             "GET /openapi.yaml",
             "GET /metrics",
@@ -54,6 +54,17 @@ class OpenApiDocumentTest {
             "POST /api/v1/vehicles/{vin}/commands/{id}/cancel",
             "GET /api/v1/command-keys/fleet",
             "GET /api/v1/audit",
+            "POST /api/v1/distributions",
+            "GET /api/v1/distributions",
+            "POST /api/v1/campaigns",
+            "GET /api/v1/campaigns",
+            "GET /api/v1/campaigns/{id}",
+            "GET /api/v1/campaigns/{id}/actions",
+            "POST /api/v1/campaigns/{id}/start",
+            "POST /api/v1/campaigns/{id}/pause",
+            "POST /api/v1/campaigns/{id}/resume",
+            "POST /api/v1/campaigns/{id}/cancel",
+            "GET /api/v1/vehicles/{vin}/updates",
             "POST /api/v1/users",
             "GET /api/v1/me");
 

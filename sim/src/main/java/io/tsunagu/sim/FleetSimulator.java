@@ -5,6 +5,7 @@ import io.tsunagu.agent.AgentStats;
 import io.tsunagu.agent.VehicleAgent;
 import io.tsunagu.agent.command.CommandKey;
 import io.tsunagu.agent.command.PairingConfirmation;
+import io.tsunagu.agent.command.RevocationConfirmation;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.sim.model.EvModel;
 import io.tsunagu.sim.model.VehicleProfile;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * then runs slower than {@code speed}, it does not skip). Ticks of different cars are staggered over the period.
  *
  * <p>Commands: each car trusts the fleet command key(s) its {@link Provisioner} returns, executes commands on its model
- * through {@link SimulatedActuators} and approves key pairings with the configured {@link PairingConfirmation}. A tick
- * and a command on the same car hold the car's model monitor, one at a time.
+ * through {@link SimulatedActuators}, approves key pairings with the configured {@link PairingConfirmation} and approves
+ * every fleet-signed key revocation (as if someone in the car confirmed). A tick and a command on the same car hold the
+ * car's model monitor, one at a time.
  */
 public final class FleetSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
@@ -107,6 +109,7 @@ public final class FleetSimulator implements AutoCloseable {
                         .collect(Collectors.toMap(CommandKey::keyId, CommandKey::key, (a, b) -> b)))
                 .actuators(actuators)
                 .pairingConfirmation(pairing)
+                .revocationConfirmation(RevocationConfirmation.APPROVE)
                 .build();
         VehicleAgent agent = new VehicleAgent(agentConfig);
         agentRef.set(Optional.of(agent));

@@ -9,6 +9,8 @@ public sealed interface ActionOutcome {
     String INTERRUPTED = "interrupted";
     /** The in-car confirmation of a {@code keys.pair} was declined. */
     String PAIRING_DECLINED = "pairing_declined";
+    /** The in-car confirmation of a fleet-signed {@code keys.revoke} was declined. */
+    String REVOCATION_DECLINED = "revocation_declined";
     /** The car does not know the action. */
     String UNSUPPORTED_ACTION = "unsupported_action";
     /** A parameter is missing or out of range. */

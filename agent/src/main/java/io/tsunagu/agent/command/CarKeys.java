@@ -42,6 +42,14 @@ final class CarKeys implements CommandVerifier.TrustedKeys {
         return fleetKeys.containsKey(keyId);
     }
 
+    /**
+     * True while a user key is paired and not revoked. A paired key that no longer decodes still counts: the car stays
+     * protected rather than falling back to the fleet key on a storage fault.
+     */
+    boolean userKeyPaired() {
+        return store.hasPairedKeys();
+    }
+
     private static Optional<PublicKey> decode(String base64) {
         try {
             return Optional.of(CommandKeys.decode(base64));

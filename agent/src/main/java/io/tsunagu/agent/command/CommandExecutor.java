@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.command.CommandVerifier;
 import io.tsunagu.protocol.command.CommandVerifier.Verification;
+import io.tsunagu.protocol.command.FleetKeyPolicy;
 import io.tsunagu.protocol.command.RefusalReason;
 import io.tsunagu.protocol.wire.CommandBody;
 import io.tsunagu.protocol.wire.CommandEnvelope;
@@ -41,10 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p>Trust: the car executes commands signed by a fleet key (from provisioning; the server holds the private key) or
  * by a user key paired through {@code keys.pair}. A user keeps the paired key's private half on their own device and
  * signs there (with {@link io.tsunagu.protocol.command.CommandSigner}, using their own per-key counter), so the server
- * only relays those envelopes and cannot forge them: a compromised server can sign only as the fleet, can pair a key of
- * its own only with someone in the car confirming ({@link PairingConfirmation}), and can never revoke or replace a
- * user's key id (see {@code keys.revoke}). Limiting what the fleet key may do once a user key is paired is not
- * implemented yet.
+ * only relays those envelopes and cannot forge them. While a user key is paired the fleet key may not command the car
+ * ({@link FleetKeyPolicy}): a verified fleet-signed command for any other action than {@code wake}, {@code refresh} and
+ * {@code keys.*} is refused {@code fleet_key_not_permitted}, before its counter is recorded, and no actuator is called.
+ * So a compromised server can wake the car or ask for its state, can pair a key of its own only with someone in the car
+ * confirming ({@link PairingConfirmation}), can revoke the user's key only with someone in the car confirming ({@link
+ * RevocationConfirmation}), and can never replace a user's key id.
  *
  * <p>Threading: {@link #submit} may be called from any thread (the MQTT client's); commands run on the given executor,
  * one at a time. {@link #handle} runs one command on the calling thread (tests, or a caller that orders by itself).
@@ -54,6 +57,7 @@ public final class CommandExecutor implements AutoCloseable {
 
     private final Vin vin;
     private final CommandStore store;
+    private final CarKeys keys;
     private final CommandVerifier verifier;
     private final ActuatorHandler actuators;
     private final KeyActions keyActions;
@@ -67,6 +71,8 @@ public final class CommandExecutor implements AutoCloseable {
 
     /**
      * @param fleetKeys the fleet's command keys by key id (from provisioning); may be empty (then only paired keys)
+     * @param pairing asks in the car before any {@code keys.pair} trusts a key
+     * @param revocation asks in the car before a fleet-signed {@code keys.revoke} removes a key
      * @param executor runs {@link #submit}ted commands; one task at a time is used
      */
     public CommandExecutor(
@@ -75,15 +81,16 @@ public final class CommandExecutor implements AutoCloseable {
             Map<String, PublicKey> fleetKeys,
             ActuatorHandler actuators,
             PairingConfirmation pairing,
+            RevocationConfirmation revocation,
             ResultPublisher publisher,
             Clock clock,
             Executor executor) {
         this.vin = vin;
         this.store = store;
-        CarKeys keys = new CarKeys(fleetKeys, store);
+        this.keys = new CarKeys(fleetKeys, store);
         this.verifier = new CommandVerifier(vin, keys, store, clock);
         this.actuators = actuators;
-        this.keyActions = new KeyActions(keys, store, pairing, clock);
+        this.keyActions = new KeyActions(keys, store, pairing, revocation, clock);
         this.publisher = publisher;
         this.clock = clock;
         this.executor = executor;
@@ -115,8 +122,24 @@ public final class CommandExecutor implements AutoCloseable {
                                 "counter must be below 2^63",
                                 Optional.of(accepted.body().getCommandId())),
                         payload);
+            case Verification.Accepted accepted
+            when !permitted(accepted) -> refuse(fleetKeyNotPermitted(accepted.body()), payload);
             case Verification.Accepted accepted -> run(accepted.keyId(), accepted.body());
         }
+    }
+
+    /** The policy step after verification: may this key command this action now? */
+    private boolean permitted(Verification.Accepted accepted) {
+        return !keys.isFleetKey(accepted.keyId())
+                || FleetKeyPolicy.permits(accepted.body().getAction(), keys.userKeyPaired());
+    }
+
+    private static Verification.Refused fleetKeyNotPermitted(CommandBody body) {
+        return new Verification.Refused(
+                RefusalReason.FLEET_KEY_NOT_PERMITTED,
+                "'" + body.getAction() + "' must be signed with a paired user key: the car trusts one, so the fleet"
+                        + " key may only wake, refresh and manage keys",
+                Optional.of(body.getCommandId()));
     }
 
     /** Publishes every final result the cloud has not acknowledged yet (call after each connect). */
@@ -160,7 +183,7 @@ public final class CommandExecutor implements AutoCloseable {
         store.begin(keyId, body.getCounter(), delivered);
         LOG.info("{}: executing command {} '{}' signed by '{}'", vin, id, body.getAction(), keyId);
         publishOnce(delivered);
-        CommandResult result = switch (execute(body)) {
+        CommandResult result = switch (execute(keyId, body)) {
             case ActionOutcome.Executed executed -> result(id, CommandResult.Status.EXECUTED, "", executed.message());
             case ActionOutcome.Failed failed ->
                 result(id, CommandResult.Status.FAILED, failed.reason(), failed.message());
@@ -169,12 +192,12 @@ public final class CommandExecutor implements AutoCloseable {
         send(store.finish(result));
     }
 
-    private ActionOutcome execute(CommandBody body) {
+    private ActionOutcome execute(String keyId, CommandBody body) {
         Map<String, String> params = body.getParamsMap();
         try {
             return switch (body.getAction()) {
                 case CommandActions.KEYS_PAIR -> keyActions.pair(params);
-                case CommandActions.KEYS_REVOKE -> keyActions.revoke(params);
+                case CommandActions.KEYS_REVOKE -> keyActions.revoke(params, keyId);
                 default -> actuators.execute(body.getAction(), params);
             };
         } catch (RuntimeException e) {

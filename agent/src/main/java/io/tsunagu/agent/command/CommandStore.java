@@ -178,6 +178,11 @@ public final class CommandStore implements AutoCloseable, CommandVerifier.Replay
         commitDurably();
     }
 
+    /** True while at least one user key is paired and not revoked: the fleet key is then restricted. */
+    public synchronized boolean hasPairedKeys() {
+        return !paired.isEmpty();
+    }
+
     public synchronized boolean revoked(String keyId) {
         return revoked.containsKey(keyId);
     }

@@ -13,6 +13,11 @@ import org.slf4j.LoggerFactory;
  * {@code keys.pair} and {@code keys.revoke}: the car's own key management. A key id names one key for good: a fleet
  * key id cannot be paired or revoked, a revoked id cannot be paired again (pair the new key under a new id), so a
  * revocation can never be undone by a command.
+ *
+ * <p>Someone in the car confirms every pairing, and every revocation signed with a fleet key: the fleet key's private
+ * half is on the server, and a server that could revoke the user's key unseen would get back the power that pairing
+ * took from it ({@link io.tsunagu.protocol.command.FleetKeyPolicy}). A revocation signed by a paired user key runs
+ * without asking; any paired key may revoke any other, as every paired key speaks for the car's user.
  */
 final class KeyActions {
     static final String KEY_ID_TAKEN = "key_id_taken";
@@ -24,12 +29,19 @@ final class KeyActions {
     private final CarKeys keys;
     private final CommandStore store;
     private final PairingConfirmation confirmation;
+    private final RevocationConfirmation revocation;
     private final Clock clock;
 
-    KeyActions(CarKeys keys, CommandStore store, PairingConfirmation confirmation, Clock clock) {
+    KeyActions(
+            CarKeys keys,
+            CommandStore store,
+            PairingConfirmation confirmation,
+            RevocationConfirmation revocation,
+            Clock clock) {
         this.keys = keys;
         this.store = store;
         this.confirmation = confirmation;
+        this.revocation = revocation;
         this.clock = clock;
     }
 
@@ -67,7 +79,8 @@ final class KeyActions {
         return ActionOutcome.executed("paired");
     }
 
-    ActionOutcome revoke(Map<String, String> params) {
+    /** @param signedBy the key id the command was signed with (a fleet key asks the car first) */
+    ActionOutcome revoke(Map<String, String> params, String signedBy) {
         String keyId = params.getOrDefault(CommandActions.KEY_ID, "").strip();
         if (keyId.isEmpty()) {
             return ActionOutcome.failed(ActionOutcome.INVALID_PARAMS, "key_id is missing");
@@ -81,8 +94,12 @@ final class KeyActions {
         if (store.pairedKey(keyId).isEmpty()) {
             return ActionOutcome.failed(UNKNOWN_KEY, "no key is paired as '" + keyId + "'");
         }
+        if (keys.isFleetKey(signedBy) && !revocation.confirm(keyId)) {
+            return ActionOutcome.failed(
+                    ActionOutcome.REVOCATION_DECLINED, "revocation of '" + keyId + "' declined in the car");
+        }
         store.revoke(keyId, clock.millis());
-        LOG.info("revoked command key '{}'", keyId);
+        LOG.info("revoked command key '{}' (signed by '{}')", keyId, signedBy);
         return ActionOutcome.executed("revoked");
     }
 }

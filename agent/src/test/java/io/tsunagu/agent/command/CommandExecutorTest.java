@@ -45,6 +45,7 @@ class CommandExecutorTest {
     final List<String> actions = new CopyOnWriteArrayList<>();
     boolean online = true;
     boolean approvePairing = true;
+    boolean approveRevocation = true;
     CommandStore store;
     CommandExecutor executor;
 
@@ -69,6 +70,7 @@ class CommandExecutorTest {
                     return ActionOutcome.executed();
                 },
                 keyId -> approvePairing,
+                keyId -> approveRevocation,
                 result -> {
                     published.add(result);
                     return online
@@ -363,6 +365,26 @@ class CommandExecutorTest {
     }
 
     @Test
+    void aFleetCommandRefusedForAPairedCarUsesUpNeitherItsIdNorItsCounter() {
+        KeyPair user = CommandKeys.ed25519();
+        executor.handle(signed(body("pair", "keys.pair", 1)
+                .putParams("key_id", "user:dave:1")
+                .putParams("public_key", CommandKeys.encode(user.getPublic()))));
+        byte[] unlock = signed(body("u1", "doors.unlock", 2));
+
+        executor.handle(unlock);
+        executor.handle(unlock);
+
+        assertThat(resultsOf("u1")).hasSize(2).allSatisfy(r -> {
+            assertThat(r.getStatus()).isEqualTo(Status.REFUSED);
+            assertThat(r.getReason()).isEqualTo(RefusalReason.FLEET_KEY_NOT_PERMITTED.code());
+        });
+        assertThat(store.executed("u1")).isFalse();
+        assertThat(store.lastCounter("fleet-1")).isEqualTo(1);
+        assertThat(actions).isEmpty();
+    }
+
+    @Test
     void theFleetKeyCannotBeRevokedOrShadowedByAPairing() {
         executor.handle(signed(body("revoke", "keys.revoke", 1).putParams("key_id", "fleet-1")));
         executor.handle(signed(body("pair", "keys.pair", 2)
@@ -398,6 +420,7 @@ class CommandExecutorTest {
                     throw new IllegalStateException("CAN bus timeout");
                 },
                 PairingConfirmation.DECLINE,
+                RevocationConfirmation.DECLINE,
                 result -> {
                     published.add(result);
                     return CompletableFuture.completedFuture(null);

@@ -21,7 +21,12 @@ public enum RefusalReason {
     /** The counter is not above the last one accepted for this key (and the command id is not a known one). */
     REPLAYED,
     /** The algorithm is not Ed25519 or SHA256withECDSA, or does not match the key. */
-    UNSUPPORTED_ALGORITHM;
+    UNSUPPORTED_ALGORITHM,
+    /**
+     * Signed with a fleet key for an action the fleet key may not command while the car trusts a paired user key (see
+     * {@link FleetKeyPolicy}): sign it with the user's key.
+     */
+    FLEET_KEY_NOT_PERMITTED;
 
     private final String code;
 

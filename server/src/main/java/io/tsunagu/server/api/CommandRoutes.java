@@ -141,6 +141,9 @@ public final class CommandRoutes implements ApiServer.Routes {
             node.put("publicKey", key.publicKey());
             node.put("commandId", key.commandId());
             node.put("pairedAt", key.pairedAt().toString());
+            node.put("state", key.state());
+            key.revokedAt().ifPresent(at -> node.put("revokedAt", at.toString()));
+            key.revokeCommandId().ifPresent(id -> node.put("revokeCommandId", id));
         }
         ObjectNode out = api.mapper().createObjectNode();
         out.set("items", items);

@@ -2,12 +2,14 @@ package io.tsunagu.server.command;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.protocol.command.FleetKeyPolicy;
 import io.tsunagu.protocol.wire.CommandBody;
 import io.tsunagu.protocol.wire.CommandResult;
 import io.tsunagu.server.command.internal.ActionCatalog;
 import io.tsunagu.server.command.internal.CommandStore;
 import io.tsunagu.server.command.internal.CommandWatchers;
 import io.tsunagu.server.command.internal.DeliveryConductor;
+import io.tsunagu.server.command.internal.KeyChanges;
 import io.tsunagu.server.command.internal.PairedKeyStore;
 import io.tsunagu.server.command.internal.SignedEnvelopes;
 import io.tsunagu.server.command.internal.TwinIntents;
@@ -40,7 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Remote commands: validate, sign with the fleet key (or check an envelope a user signed with a key paired to the car,
  * see {@link #submitSigned}), store durably, deliver in order, track from the car's results. A {@code keys.pair}
- * command the car reports {@code executed} records the key as paired ({@link #pairedKeys}).
+ * command the car reports {@code executed} records the key as paired ({@link #pairedKeys}), a {@code keys.revoke} marks
+ * it revoked. While a car has a paired key that is not revoked, the fleet key signs only what the car would still take
+ * from it ({@link FleetKeyPolicy}).
  *
  * <p>State rules: a command moves only forward ({@code queued → sent → delivered → final}). Late or duplicate results
  * never move a final state, with one exception: {@code expired} is the server's guess that the car never took the
@@ -61,7 +65,6 @@ public final class CommandService implements AutoCloseable {
     private static final Set<CommandState> CAR_MAY_FINISH =
             EnumSet.of(CommandState.QUEUED, CommandState.SENT, CommandState.DELIVERED, CommandState.EXPIRED);
     private static final int SUBSCRIBE_RETRIES = 5;
-    private static final String KEYS_PAIR = "keys.pair";
     private static final int REDELIVERY_EVERY_SWEEPS = 15;
 
     /** The outcome of {@link #submit}: the command, and whether this call created it (false: idempotent retry). */
@@ -69,6 +72,7 @@ public final class CommandService implements AutoCloseable {
 
     private final CommandStore store;
     private final PairedKeyStore pairedKeys;
+    private final KeyChanges keyChanges;
     private final SignedEnvelopes signedEnvelopes;
     private final AuditLog audit;
     private final ActionCatalog catalog = new ActionCatalog();
@@ -97,6 +101,7 @@ public final class CommandService implements AutoCloseable {
             Clock clock) {
         this.store = new CommandStore(dataSource);
         this.pairedKeys = new PairedKeyStore(dataSource);
+        this.keyChanges = new KeyChanges(pairedKeys, clock);
         this.signedEnvelopes = new SignedEnvelopes(pairedKeys, store, catalog, key.keyId(), clock);
         this.audit = new AuditLog(dataSource, clock);
         this.key = key;
@@ -127,7 +132,8 @@ public final class CommandService implements AutoCloseable {
      * Validates, signs and stores a command, then delivers it if the car is online. Durable when this returns.
      *
      * @throws CommandException {@code unknown_action}, {@code invalid_param}, {@code invalid_expiry} (invalid), {@code
-     *     idempotency_key_reused} (conflict: same key, different request)
+     *     idempotency_key_reused} (conflict: same key, different request), {@code user_signature_required} (conflict:
+     *     the car trusts a paired user key and the action is not open to the fleet key, see {@link FleetKeyPolicy})
      */
     public Submission submit(CommandRequest request) {
         Map<String, String> params = catalog.validate(request.action(), request.params());
@@ -140,6 +146,7 @@ public final class CommandService implements AutoCloseable {
         if (earlier.isPresent()) {
             return earlier.get();
         }
+        checkFleetKeyPermitted(request);
         CommandStore.NewCommand fresh = new CommandStore.NewCommand(
                 UUID.randomUUID().toString(),
                 request.vin(),
@@ -161,6 +168,21 @@ public final class CommandService implements AutoCloseable {
             throw e;
         }
         return accepted(command, request.requestedBy());
+    }
+
+    /**
+     * The car's own rule ({@link FleetKeyPolicy}), applied early to the server's record of its keys so that the caller
+     * gets a clear answer instead of a refusal from the car; the car still enforces it by itself.
+     */
+    private void checkFleetKeyPermitted(CommandRequest request) {
+        if (!FleetKeyPolicy.permits(request.action(), pairedKeys.hasActive(request.vin()))) {
+            throw new CommandException(
+                    CommandException.Kind.CONFLICT,
+                    "user_signature_required",
+                    request.vin() + " trusts a paired user key, so the fleet key may not command '" + request.action()
+                            + "'; sign the command on the user's device and POST it to /api/v1/vehicles/"
+                            + request.vin() + "/commands/signed");
+        }
     }
 
     /** A new command is stored: set the twin's desired values, audit, notify watchers, deliver. */
@@ -398,30 +420,14 @@ public final class CommandService implements AutoCloseable {
             }
             return;
         }
-        if (target == CommandState.EXECUTED && moved.get().action().equals(KEYS_PAIR)) {
-            paired(moved.get());
+        if (target == CommandState.EXECUTED) {
+            keyChanges.executed(moved.get());
         }
         if (target.isFinal()) {
             finished(moved.get(), AuditLog.car(command.vin()), outcome);
         } else {
             audit.record(AuditLog.car(command.vin()), moved.get(), outcome);
             watchers.notify(moved.get());
-        }
-    }
-
-    /** The car confirmed a pairing: from now on envelopes signed with that key are accepted for it. */
-    private void paired(Command command) {
-        String keyId = command.params().get("key_id");
-        String publicKey = command.params().get("public_key");
-        if (keyId == null || publicKey == null) {
-            LOG.warn(
-                    "keys.pair command {} of {} lacks key_id or public_key; nothing paired",
-                    command.id(),
-                    command.vin());
-            return;
-        }
-        if (pairedKeys.pair(command.vin(), keyId, publicKey, command.id(), clock.instant())) {
-            LOG.info("command key '{}' paired to {} (command {})", keyId, command.vin(), command.id());
         }
     }
 

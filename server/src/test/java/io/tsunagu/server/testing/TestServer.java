@@ -5,10 +5,13 @@ import io.tsunagu.server.ServerConfig;
 import io.tsunagu.server.TsunaguServer;
 import io.tsunagu.server.fleet.IssuedCredentials;
 import io.tsunagu.server.ingest.IngestConfig;
+import io.tsunagu.server.update.rollout.ArtifactLookup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -19,11 +22,15 @@ import java.util.function.UnaryOperator;
  */
 public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
+    private final Clock clock;
+    private final ArtifactLookup artifacts;
     private TsunaguServer server;
 
-    private TestServer(ServerConfig config) {
+    private TestServer(ServerConfig config, Clock clock, ArtifactLookup artifacts) {
         this.config = config;
-        this.server = TsunaguServer.start(config);
+        this.clock = clock;
+        this.artifacts = artifacts;
+        this.server = TsunaguServer.start(config, clock, artifacts);
     }
 
     public static TestServer start(Path dataDir) {
@@ -32,10 +39,16 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with defaults on free loopback ports, adjusted by {@code customize}. */
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
+        return start(dataDir, customize, Clock.systemUTC(), sha256 -> Optional.empty());
+    }
+
+    /** Starts with a clock and the artifacts rollout distributions may name. */
+    public static TestServer start(
+            Path dataDir, UnaryOperator<ServerConfig> customize, Clock clock, ArtifactLookup artifacts) {
         ServerConfig config = ServerConfig.defaults(dataDir)
                 .withPorts("127.0.0.1", freePort(), freePort())
                 .withIngest(new IngestConfig(64 * 1024, 0, 0, 200_000));
-        return new TestServer(customize.apply(config));
+        return new TestServer(customize.apply(config), clock, artifacts);
     }
 
     public TsunaguServer server() {
@@ -86,7 +99,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a stopped server again on the same data directory and ports. */
     public void startAgain() {
-        server = TsunaguServer.start(config);
+        server = TsunaguServer.start(config, clock, artifacts);
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * The actions a car understands, their parameters with limits, their default time to live, and the VSS actuators
  * whose desired value each sets in the twin. TTLs: short for actions whose effect matters only now (lock, flash),
- * longer for ones a sleeping car may still usefully do on waking (charging, pairing).
+ * longer for ones a sleeping car may still usefully do on waking (charging, key management).
  */
 public final class ActionCatalog {
     static final String DOORS = "Vehicle.Cabin.Door.";
@@ -75,6 +75,8 @@ public final class ActionCatalog {
                 Duration.ofMinutes(10),
                 List.of(new Param("key_id", ActionCatalog::keyId), new Param("public_key", ActionCatalog::publicKey)),
                 p -> Map.of());
+        // Signed by a paired user key it runs at once; signed by the fleet key someone in the car must confirm it.
+        add("keys.revoke", Duration.ofMinutes(10), List.of(new Param("key_id", ActionCatalog::keyId)), p -> Map.of());
     }
 
     private void add(

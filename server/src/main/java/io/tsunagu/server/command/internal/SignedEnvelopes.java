@@ -8,6 +8,7 @@ import io.tsunagu.protocol.command.CommandVerifier.Verification;
 import io.tsunagu.protocol.wire.CommandBody;
 import io.tsunagu.protocol.wire.CommandEnvelope;
 import io.tsunagu.server.command.CommandException;
+import io.tsunagu.server.command.PairedKey;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import java.util.UUID;
  * signs only on the server), unknown actions and invalid parameters, and command ids that are not UUIDs.
  *
  * <p>Error codes: {@code invalid_envelope}, {@code unsigned}, {@code fleet_key_not_allowed}, {@code key_not_paired},
+ * {@code key_revoked},
  * {@code unsupported_algorithm}, {@code bad_signature}, {@code wrong_vin}, {@code invalid_expiry}, {@code
  * counter_not_increasing}, {@code unknown_action}, {@code invalid_param} (all 400) and {@code duplicate_command_id}
  * (409). Thread-safe.
@@ -81,13 +83,14 @@ public final class SignedEnvelopes {
                 new CommandVerifier.TrustedKeys() {
                     @Override
                     public Optional<PublicKey> key(String keyId) {
-                        return paired.find(vin, keyId).map(k -> CommandKeys.decode(k.publicKey()));
+                        return paired.find(vin, keyId)
+                                .filter(k -> !k.revoked())
+                                .map(k -> CommandKeys.decode(k.publicKey()));
                     }
 
                     @Override
                     public boolean revoked(String keyId) {
-                        return false; // keys.revoke is not offered by the server yet; a revoked key is refused in the
-                        // car
+                        return paired.find(vin, keyId).map(PairedKey::revoked).orElse(false);
                     }
                 },
                 new CommandVerifier.ReplayState() {
@@ -108,7 +111,10 @@ public final class SignedEnvelopes {
         String code = switch (refused.reason()) {
             case MALFORMED -> "invalid_envelope";
             case UNSIGNED -> "unsigned";
-            case UNKNOWN_KEY, REVOKED_KEY -> "key_not_paired";
+            case UNKNOWN_KEY -> "key_not_paired";
+            case REVOKED_KEY -> "key_revoked";
+            // The verifier never answers this (the policy runs after it, in the car); fleet key ids are refused above.
+            case FLEET_KEY_NOT_PERMITTED -> "fleet_key_not_allowed";
             case UNSUPPORTED_ALGORITHM -> "unsupported_algorithm";
             case BAD_SIGNATURE -> "bad_signature";
             case WRONG_VIN -> "wrong_vin";
@@ -116,8 +122,9 @@ public final class SignedEnvelopes {
             case REPLAYED -> "counter_not_increasing";
         };
         String message = switch (refused.reason()) {
-            case UNKNOWN_KEY, REVOKED_KEY ->
+            case UNKNOWN_KEY ->
                 "key '" + keyId + "' is not paired to " + vin + "; pair it with a keys.pair command the car confirms";
+            case REVOKED_KEY -> "key '" + keyId + "' was revoked on " + vin + "; pair a new key under a new key id";
             case REPLAYED -> refused.message() + "; the signer must increase its counter for every command";
             default -> refused.message();
         };

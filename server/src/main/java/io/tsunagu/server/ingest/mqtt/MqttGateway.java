@@ -118,12 +118,18 @@ public final class MqttGateway implements AutoCloseable {
      *     matching {@code topic}
      */
     public CompletableFuture<Boolean> publishToCar(Vin vin, String topic, byte[] payload, Duration expiry) {
+        return publishToCar(vin, topic, payload, expiry, Topics.CONTENT_TYPE_PROTOBUF);
+    }
+
+    /** Like {@link #publishToCar(Vin, String, byte[], Duration)} with another MQTT 5 content type. */
+    public CompletableFuture<Boolean> publishToCar(
+            Vin vin, String topic, byte[] payload, Duration expiry, String contentType) {
         long expirySeconds = Math.max(1, (expiry.toMillis() + 999) / 1000);
         Publish publish = Builders.publish()
                 .topic(topic)
                 .qos(Qos.AT_LEAST_ONCE)
                 .messageExpiryInterval(expirySeconds)
-                .contentType(Topics.CONTENT_TYPE_PROTOBUF)
+                .contentType(contentType)
                 .payload(ByteBuffer.wrap(payload))
                 .build();
         return Services.publishService()

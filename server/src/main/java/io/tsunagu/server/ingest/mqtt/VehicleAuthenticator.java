@@ -80,6 +80,7 @@ final class VehicleAuthenticator implements SimpleAuthenticator {
         permissions.add(permission(Topics.status(vin), TopicPermission.MqttActivity.PUBLISH));
         permissions.add(permission(Topics.commandResult(vin), TopicPermission.MqttActivity.PUBLISH));
         permissions.add(permission(Topics.commands(vin), TopicPermission.MqttActivity.SUBSCRIBE));
+        permissions.add(permission(Topics.updates(vin), TopicPermission.MqttActivity.SUBSCRIBE));
     }
 
     private static TopicPermission permission(String topic, TopicPermission.MqttActivity activity) {

@@ -18,6 +18,7 @@ class ActionCatalogTest {
         Map<String, Map<String, String>> sampleParams = Map.of(
                 "climate.start", Map.of("temperature_c", "21"),
                 "charging.set_limit", Map.of("limit_percent", "80"),
+                "keys.revoke", Map.of("key_id", "phone-1"),
                 "keys.pair",
                         Map.of(
                                 "key_id",
@@ -57,5 +58,11 @@ class ActionCatalogTest {
                 .isInstanceOf(CommandException.class);
         assertThatThrownBy(() -> catalog.validate("keys.pair", Map.of("key_id", "fleet-2", "public_key", "x")))
                 .hasMessageContaining("key_id");
+        assertThat(catalog.validate("keys.revoke", Map.of("key_id", "alice-phone")))
+                .containsExactly(Map.entry("key_id", "alice-phone"));
+        assertThatThrownBy(() -> catalog.validate("keys.revoke", Map.of("key_id", "fleet-1")))
+                .as("the fleet key is not revocable by a command")
+                .hasMessageContaining("key_id");
+        assertThatThrownBy(() -> catalog.validate("keys.revoke", Map.of())).hasMessageContaining("key_id");
     }
 }

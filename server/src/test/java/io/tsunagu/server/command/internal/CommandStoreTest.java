@@ -8,6 +8,7 @@ import io.tsunagu.protocol.command.CommandKeys;
 import io.tsunagu.server.command.AuditLog;
 import io.tsunagu.server.command.Command;
 import io.tsunagu.server.command.CommandState;
+import io.tsunagu.server.command.PairedKey;
 import io.tsunagu.server.fleet.VehicleRegistry;
 import io.tsunagu.server.metadata.MetadataDatabase;
 import io.tsunagu.server.metadata.MetadataException;
@@ -186,6 +187,33 @@ class CommandStoreTest {
         assertThat(paired.find(vin, "alice-phone").orElseThrow().publicKey()).isEqualTo(first);
         assertThat(paired.find(vin, "alice-phone").orElseThrow().pairedAt()).isEqualTo(T0);
         assertThat(paired.find(vin, "bob-phone")).isEmpty();
+    }
+
+    @Test
+    void aRevokedKeyStaysListedNoLongerCountsAsActiveAndIsNotPairedAgain() {
+        PairedKeyStore paired = new PairedKeyStore(db.dataSource());
+        String key = CommandKeys.encode(CommandKeys.ed25519().getPublic());
+        assertThat(paired.hasActive(vin)).isFalse();
+        paired.pair(vin, "alice-phone", key, "c-1", T0);
+        paired.pair(vin, "alice-watch", key, "c-2", T0.plusSeconds(1));
+
+        assertThat(paired.revoke(vin, "alice-phone", "r-1", T0.plusSeconds(10))).isTrue();
+        assertThat(paired.revoke(vin, "alice-phone", "r-2", T0.plusSeconds(20)))
+                .as("a repeated report keeps the first revocation")
+                .isFalse();
+        assertThat(paired.revoke(vin, "nobody", "r-3", T0)).isFalse();
+        assertThat(paired.hasActive(vin)).as("alice-watch is still paired").isTrue();
+        assertThat(paired.revoke(vin, "alice-watch", "r-4", T0.plusSeconds(30))).isTrue();
+
+        assertThat(paired.hasActive(vin)).isFalse();
+        assertThat(paired.pair(vin, "alice-phone", key, "c-5", T0.plusSeconds(40)))
+                .isFalse();
+        PairedKey phone = paired.find(vin, "alice-phone").orElseThrow();
+        assertThat(phone.state()).isEqualTo("revoked");
+        assertThat(phone.revokedAt()).contains(T0.plusSeconds(10));
+        assertThat(phone.revokeCommandId()).contains("r-1");
+        assertThat(phone.commandId()).isEqualTo("c-1");
+        assertThat(paired.list(vin)).extracting(PairedKey::keyId).containsExactly("alice-phone", "alice-watch");
     }
 
     private Command insert(String action, Optional<String> idempotencyKey, Instant expiresAt) {
