@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             SimCommand.class,
             VehiclesCommand.class,
             CommandsCommand.class,
+            ArtifactsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,6 +1,7 @@
 package io.tsunagu.app;
 
 import io.tsunagu.server.TsunaguServer;
+import io.tsunagu.server.fleet.CertificateAuthority;
 import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -29,6 +30,10 @@ final class ServerCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Tsunagu server running%n");
         out.printf("  REST API   http://localhost:%d/api/v1   (OpenAPI: /openapi.yaml)%n", server.httpPort());
+        server.httpsPort()
+                .ifPresent(port -> out.printf(
+                        "  HTTPS API  https://localhost:%d/api/v1  (fleet CA: %s)%n",
+                        port, options.dataDir.resolve("ca").resolve(CertificateAuthority.CERT_FILE)));
         out.printf("  MQTT/TLS   localhost:%d (client certificates required)%n", server.mqttPort());
         out.printf("  admin token in %s%n", options.dataDir.resolve("admin.token"));
         out.flush();

@@ -30,6 +30,19 @@ final class ServerOptions {
     int httpPort;
 
     @Option(
+            names = "--https-port",
+            defaultValue = "8443",
+            description = "REST API over HTTPS with the server certificate, client certificate optional;"
+                    + " -1 turns it off (default: ${DEFAULT-VALUE}).")
+    int httpsPort;
+
+    @Option(
+            names = "--artifact-max-bytes",
+            defaultValue = "" + ServerConfig.DEFAULT_ARTIFACT_MAX_BYTES,
+            description = "Largest OTA artifact accepted for upload, bytes (default: ${DEFAULT-VALUE}).")
+    long artifactMaxBytes;
+
+    @Option(
             names = "--tls-hostname",
             description = "DNS name in the server certificate, repeatable (default: localhost).")
     List<String> tlsHostnames = new ArrayList<>();
@@ -86,6 +99,7 @@ final class ServerOptions {
                 mqttPort,
                 bind,
                 httpPort,
+                httpsPort,
                 tlsHostnames.isEmpty() ? defaults.tlsHostnames() : tlsHostnames,
                 tlsIps.isEmpty() ? defaults.tlsIpAddresses() : tlsIps,
                 new IngestConfig(
@@ -97,6 +111,7 @@ final class ServerOptions {
                 catalogOverlay,
                 jdbcUrl,
                 jdbcUser,
-                jdbcPassword);
+                jdbcPassword,
+                artifactMaxBytes);
     }
 }

@@ -41,6 +41,8 @@ class DemoCommandTest {
                 String.valueOf(mqttPort),
                 "--http-port",
                 String.valueOf(httpPort),
+                "--https-port",
+                "0",
                 "--duration",
                 "12");
 

@@ -85,6 +85,8 @@ final class ServerProcess implements AutoCloseable {
                 Integer.toString(mqttPort),
                 "--http-port",
                 Integer.toString(httpPort),
+                "--https-port",
+                "0",
                 // Unlimited per-car rate: the test floods one car on purpose.
                 "--rate-limit",
                 "0",

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param mqttPort MQTT/TLS port (8883)
  * @param httpHost address of the REST API
  * @param httpPort REST API port (8080; 0 picks a free port)
+ * @param httpsPort REST API port over TLS with the server certificate (8443; 0 picks a free port; -1 turns it off)
  * @param tlsHostnames DNS names in the server certificate (cars verify the broker's name against these)
  * @param tlsIpAddresses IP addresses in the server certificate
  * @param ingest ingest limits
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param jdbcUrl optional metadata database URL (PostgreSQL in scale-out); default: embedded H2 under dataDir
  * @param jdbcUser user of {@code jdbcUrl}
  * @param jdbcPassword password of {@code jdbcUrl}
+ * @param artifactMaxBytes largest OTA artifact (software image) accepted for upload, in bytes
  */
 public record ServerConfig(
         Path dataDir,
@@ -30,6 +32,7 @@ public record ServerConfig(
         int mqttPort,
         String httpHost,
         int httpPort,
+        int httpsPort,
         List<String> tlsHostnames,
         List<String> tlsIpAddresses,
         IngestConfig ingest,
@@ -37,7 +40,10 @@ public record ServerConfig(
         Optional<Path> catalogOverlay,
         Optional<String> jdbcUrl,
         String jdbcUser,
-        String jdbcPassword) {
+        String jdbcPassword,
+        long artifactMaxBytes) {
+    /** Default largest artifact: 8 GiB, enough for a full infotainment image. */
+    public static final long DEFAULT_ARTIFACT_MAX_BYTES = 8L << 30;
 
     public ServerConfig {
         tlsHostnames = List.copyOf(tlsHostnames);
@@ -47,6 +53,12 @@ public record ServerConfig(
         }
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("http.port must be 0..65535, got " + httpPort);
+        }
+        if (httpsPort < -1 || httpsPort > 65535) {
+            throw new IllegalArgumentException("https.port must be 0..65535 or -1 (off), got " + httpsPort);
+        }
+        if (artifactMaxBytes <= 0) {
+            throw new IllegalArgumentException("artifact.max-bytes must be > 0, got " + artifactMaxBytes);
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("history.retention-days must be > 0, got " + retention.toDays());
@@ -61,6 +73,7 @@ public record ServerConfig(
                 8883,
                 "0.0.0.0",
                 8080,
+                8443,
                 List.of("localhost"),
                 List.of("127.0.0.1"),
                 IngestConfig.defaults(),
@@ -68,7 +81,8 @@ public record ServerConfig(
                 Optional.empty(),
                 Optional.empty(),
                 "",
-                "");
+                "",
+                DEFAULT_ARTIFACT_MAX_BYTES);
     }
 
     public ServerConfig withPorts(String bindAddress, int mqttPort, int httpPort) {
@@ -78,6 +92,7 @@ public record ServerConfig(
                 mqttPort,
                 bindAddress,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -85,7 +100,8 @@ public record ServerConfig(
                 catalogOverlay,
                 jdbcUrl,
                 jdbcUser,
-                jdbcPassword);
+                jdbcPassword,
+                artifactMaxBytes);
     }
 
     public ServerConfig withIngest(IngestConfig ingest) {
@@ -95,6 +111,7 @@ public record ServerConfig(
                 mqttPort,
                 httpHost,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -102,7 +119,8 @@ public record ServerConfig(
                 catalogOverlay,
                 jdbcUrl,
                 jdbcUser,
-                jdbcPassword);
+                jdbcPassword,
+                artifactMaxBytes);
     }
 
     public ServerConfig withRetention(Duration retention) {
@@ -112,6 +130,7 @@ public record ServerConfig(
                 mqttPort,
                 httpHost,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -119,7 +138,8 @@ public record ServerConfig(
                 catalogOverlay,
                 jdbcUrl,
                 jdbcUser,
-                jdbcPassword);
+                jdbcPassword,
+                artifactMaxBytes);
     }
 
     public ServerConfig withCatalogOverlay(Optional<Path> overlay) {
@@ -129,6 +149,7 @@ public record ServerConfig(
                 mqttPort,
                 httpHost,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -136,7 +157,8 @@ public record ServerConfig(
                 overlay,
                 jdbcUrl,
                 jdbcUser,
-                jdbcPassword);
+                jdbcPassword,
+                artifactMaxBytes);
     }
 
     public ServerConfig withDatabase(Optional<String> url, String user, String password) {
@@ -146,6 +168,7 @@ public record ServerConfig(
                 mqttPort,
                 httpHost,
                 httpPort,
+                httpsPort,
                 tlsHostnames,
                 tlsIpAddresses,
                 ingest,
@@ -153,6 +176,46 @@ public record ServerConfig(
                 catalogOverlay,
                 url,
                 user,
-                password);
+                password,
+                artifactMaxBytes);
+    }
+
+    /** The HTTPS port: 0 picks a free one, -1 turns the listener off. */
+    public ServerConfig withHttpsPort(int port) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                port,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                artifactMaxBytes);
+    }
+
+    public ServerConfig withArtifactMaxBytes(long maxBytes) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                httpsPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                maxBytes);
     }
 }

@@ -6,6 +6,7 @@ import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.api.ApiServer;
+import io.tsunagu.server.api.ArtifactRoutes;
 import io.tsunagu.server.api.CommandRoutes;
 import io.tsunagu.server.api.RolloutRoutes;
 import io.tsunagu.server.api.TelemetryRoutes;
@@ -31,6 +32,8 @@ import io.tsunagu.server.ingest.mqtt.MqttGatewayConfig;
 import io.tsunagu.server.metadata.MetadataDatabase;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.twin.TwinStore;
+import io.tsunagu.server.update.ArtifactStore;
+import io.tsunagu.server.update.Sha256;
 import io.tsunagu.server.update.rollout.ArtifactLookup;
 import io.tsunagu.server.update.rollout.RolloutNotifier;
 import io.tsunagu.server.update.rollout.RolloutService;
@@ -50,6 +53,9 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,13 +88,14 @@ public final class TsunaguServer implements AutoCloseable {
     private final TwinStore twins;
     private final RejectionLog rejections;
     private final CommandService commands;
+    private final ArtifactStore artifacts;
     private final RolloutService rollouts;
     private final MqttGateway gateway;
     private final ApiServer api;
     private final String adminToken;
     private final FleetCommandKey commandKey;
 
-    private TsunaguServer(ServerConfig config, Clock clock, ArtifactLookup artifacts) {
+    private TsunaguServer(ServerConfig config, Clock clock, Optional<ArtifactLookup> artifactOverride) {
         try {
             this.config = config;
             Path dataDir = createDirectories(config.dataDir());
@@ -127,11 +134,23 @@ public final class TsunaguServer implements AutoCloseable {
             this.commandKey = FleetCommandKey.open(createDirectories(dataDir.resolve("keys")));
             this.commands =
                     new CommandService(database.dataSource(), commandKey, twins, commandTransport(), metrics, clock);
-            this.rollouts =
-                    new RolloutService(database.dataSource(), registry, twins, artifacts, rolloutNotifier(), clock);
+            this.artifacts = ArtifactStore.open(
+                    createDirectories(dataDir.resolve("artifacts")),
+                    database.dataSource(),
+                    config.artifactMaxBytes(),
+                    metrics,
+                    clock);
+            this.rollouts = new RolloutService(
+                    database.dataSource(),
+                    registry,
+                    twins,
+                    artifactOverride.orElseGet(() -> artifactLookup(artifacts)),
+                    rolloutNotifier(),
+                    clock);
             closeables.push(rollouts);
+            ServerIdentity identity = authority.serverIdentity(config.tlsHostnames(), config.tlsIpAddresses());
             this.gateway = new MqttGateway(
-                    gatewayConfig(config, dataDir),
+                    gatewayConfig(config, dataDir, identity),
                     registry::certificateTrusted,
                     pipeline,
                     connectionListener(),
@@ -148,6 +167,9 @@ public final class TsunaguServer implements AutoCloseable {
             this.api = new ApiServer(
                     config.httpHost(),
                     config.httpPort(),
+                    config.httpsPort() < 0
+                            ? Optional.empty()
+                            : Optional.of(new ApiServer.HttpsListener(config.httpsPort(), identity)),
                     mapper,
                     users,
                     metrics,
@@ -155,6 +177,7 @@ public final class TsunaguServer implements AutoCloseable {
                             new VehicleRoutes(registry, provisioning, gateway::disconnect, commandKey.info()),
                             new TelemetryRoutes(registry, twins, history, rejections, clock),
                             new CommandRoutes(registry, commands),
+                            new ArtifactRoutes(artifacts),
                             new RolloutRoutes(registry, rollouts),
                             new UserRoutes(users)));
             api.start();
@@ -175,18 +198,22 @@ public final class TsunaguServer implements AutoCloseable {
     }
 
     public static TsunaguServer start(ServerConfig config, Clock clock) {
-        return start(config, clock, NO_ARTIFACTS);
+        return new TsunaguServer(config, clock, Optional.empty());
     }
 
     /**
-     * Until the artifact store is wired here, distributions can name no artifact: every lookup is empty (tests pass
-     * their own lookup to {@link #start(ServerConfig, Clock, ArtifactLookup)}).
+     * Starts a server whose rollouts resolve artifacts through {@code artifacts} instead of its own artifact store
+     * (tests of the rollout rules that need no uploaded bytes).
      */
-    private static final ArtifactLookup NO_ARTIFACTS = sha256 -> java.util.Optional.empty();
-
-    /** Starts a server whose rollouts resolve artifacts through {@code artifacts}. */
     public static TsunaguServer start(ServerConfig config, Clock clock, ArtifactLookup artifacts) {
-        return new TsunaguServer(config, clock, artifacts);
+        return new TsunaguServer(config, clock, Optional.of(artifacts));
+    }
+
+    /** Rollouts see the artifact store through the small lookup they define, not through its classes. */
+    private static ArtifactLookup artifactLookup(ArtifactStore store) {
+        return sha256 -> store.find(Sha256.of(sha256))
+                .map(a -> new ArtifactLookup.ArtifactInfo(
+                        a.sha256().value(), a.lengthBytes(), a.filename(), Set.copyOf(a.hardwareIds())));
     }
 
     /**
@@ -274,12 +301,11 @@ public final class TsunaguServer implements AutoCloseable {
         return catalog;
     }
 
-    private MqttGatewayConfig gatewayConfig(ServerConfig config, Path dataDir) {
+    private MqttGatewayConfig gatewayConfig(ServerConfig config, Path dataDir, ServerIdentity identity) {
         Path tls = createDirectories(dataDir.resolve("broker").resolve("tls"));
         // The stores are rewritten at every start with a fresh random password that lives only in this process
         // and the broker's generated config (both 0600).
         char[] password = randomPassword();
-        ServerIdentity identity = authority.serverIdentity(config.tlsHostnames(), config.tlsIpAddresses());
         Path keyStore = identity.writeKeyStore(tls.resolve("server.p12"), password);
         Path trustStore = identity.writeTrustStore(tls.resolve("trust.p12"), password);
         int maxPacket = Math.max(config.ingest().maxPayloadBytes() * 4, 1024 * 1024);
@@ -334,6 +360,11 @@ public final class TsunaguServer implements AutoCloseable {
         return api.port();
     }
 
+    /** The HTTPS port of the REST API, unless the listener is off ({@code httpsPort = -1}). */
+    public OptionalInt httpsPort() {
+        return api.httpsPort();
+    }
+
     public int mqttPort() {
         return gateway.port();
     }
@@ -375,6 +406,11 @@ public final class TsunaguServer implements AutoCloseable {
     /** OTA rollouts; also the device-side action API ({@link io.tsunagu.server.update.rollout.DeviceActions}). */
     public RolloutService rollouts() {
         return rollouts;
+    }
+
+    /** The OTA artifact store (software images by SHA-256). */
+    public ArtifactStore artifacts() {
+        return artifacts;
     }
 
     public Metrics metrics() {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiDocumentTest {
     /** The routes registered in package {@code io.tsunagu.server.api} (ApiServer, VehicleRoutes, TelemetryRoutes,
-     * CommandRoutes, RolloutRoutes, UserRoutes). */
+     * CommandRoutes, RolloutRoutes, ArtifactRoutes, UserRoutes). */
     static final Set<String> LIVE_ROUTES = Set.of(
             "GET /openapi.yaml",
             "GET /metrics",
@@ -65,6 +65,10 @@ class OpenApiDocumentTest {
             "POST /api/v1/campaigns/{id}/resume",
             "POST /api/v1/campaigns/{id}/cancel",
             "GET /api/v1/vehicles/{vin}/updates",
+            "POST /api/v1/artifacts",
+            "GET /api/v1/artifacts",
+            "GET /api/v1/artifacts/{sha256}",
+            "GET /api/v1/artifacts/{sha256}/content",
             "POST /api/v1/users",
             "GET /api/v1/me");
 
@@ -168,12 +172,15 @@ class OpenApiDocumentTest {
     }
 
     /**
-     * Calls a route as the admin, with the test car for {@code {vin}}, an unknown id for {@code {id}} and an empty JSON
+     * Calls a route as the admin, with the test car for {@code {vin}}, an unknown id for {@code {id}} and {@code
+     * {sha256}}, and an empty JSON
      * object as any body; a stream is opened and closed once its headers arrived.
      */
     private ApiCalls.Response call(String route) {
         String[] parts = route.split(" ", 2);
-        String path = parts[1].replace("{vin}", vin.value()).replace("{id}", "00000000-0000-0000-0000-000000000000");
+        String path = parts[1].replace("{vin}", vin.value())
+                .replace("{id}", "00000000-0000-0000-0000-000000000000")
+                .replace("{sha256}", "0".repeat(64));
         if (path.endsWith("/stream")) {
             try (ApiCalls.EventStream stream = server.adminApi().stream(path)) {
                 return new ApiCalls.Response(

@@ -37,6 +37,7 @@ public record ServerLauncher(String mainClass, String classPath) {
         command.addAll(List.of("-cp", classPath, mainClass, "server"));
         command.addAll(List.of("--data", dataDir.toString(), "--bind", "127.0.0.1"));
         command.addAll(List.of("--mqtt-port", Integer.toString(mqttPort), "--http-port", Integer.toString(httpPort)));
+        command.addAll(List.of("--https-port", "0"));
         // Unlimited per-car rate: ingest-max floods single connections on purpose.
         command.addAll(List.of("--rate-limit", "0"));
         return command;

@@ -3,6 +3,8 @@ package io.tsunagu.server.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -12,23 +14,38 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tsunagu.protocol.TsunaguException;
 import io.tsunagu.server.fleet.ApiUsers;
 import io.tsunagu.server.fleet.Principal;
+import io.tsunagu.server.fleet.ServerIdentity;
 import io.tsunagu.server.observe.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: authentication, error mapping, and the routes of each capability. Handlers run on virtual threads
- * (Helidon SE 4), so they may block on storage.
+ * (Helidon SE 4), so they may block on storage. The same routes are served on plain HTTP and, if configured, on an
+ * HTTPS listener with the server's certificate from the fleet CA, where a client certificate is optional (cars and
+ * hawkBit clients download over HTTPS; a car may later authenticate with its certificate).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final String JSON = "application/json";
+
+    /** Name of the HTTPS listener (Helidon's named socket). */
+    static final String HTTPS_SOCKET = "https";
+
+    /**
+     * An HTTPS listener on the API server's host.
+     *
+     * @param port TCP port; 0 picks a free one
+     * @param identity the server certificate and key (fleet CA); its CA also verifies optional client certificates
+     */
+    public record HttpsListener(int port, ServerIdentity identity) {}
 
     /** A group of routes of one capability. */
     public interface Routes {
@@ -43,8 +60,20 @@ public final class ApiServer implements AutoCloseable {
     private final WebServer server;
     private final String host;
     private final byte[] openApi;
+    private final boolean https;
 
     public ApiServer(String host, int port, ObjectMapper mapper, ApiUsers users, Metrics metrics, List<Routes> routes) {
+        this(host, port, Optional.empty(), mapper, users, metrics, routes);
+    }
+
+    public ApiServer(
+            String host,
+            int port,
+            Optional<HttpsListener> httpsListener,
+            ObjectMapper mapper,
+            ApiUsers users,
+            Metrics metrics,
+            List<Routes> routes) {
         this.mapper = mapper;
         this.host = host;
         this.users = users;
@@ -80,17 +109,40 @@ public final class ApiServer implements AutoCloseable {
                 404,
                 "not_found",
                 "no route " + req.prologue().method() + " " + req.path().rawPath()));
-        this.server = WebServer.builder().host(host).port(port).routing(routing).build();
+        var builder = WebServer.builder().host(host).port(port).routing(routing);
+        httpsListener.ifPresent(listener -> builder.putSocket(
+                HTTPS_SOCKET,
+                socket -> socket.host(host)
+                        .port(listener.port())
+                        .tls(tls(listener.identity()))
+                        .routing(routing)));
+        this.https = httpsListener.isPresent();
+        this.server = builder.build();
+    }
+
+    private static Tls tls(ServerIdentity identity) {
+        return Tls.builder()
+                .privateKey(identity.privateKey())
+                .privateKeyCertChain(identity.chain())
+                .trust(List.of(identity.caCertificate()))
+                .clientAuth(TlsClientAuth.OPTIONAL)
+                .build();
     }
 
     public ApiServer start() {
         server.start();
         LOG.info("REST API listening on http://{}:{}/api/v1 (OpenAPI at /openapi.yaml)", host, port());
+        httpsPort().ifPresent(p -> LOG.info("REST API listening on https://{}:{}/api/v1", host, p));
         return this;
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** The HTTPS listener's port, if one is configured. */
+    public OptionalInt httpsPort() {
+        return https ? OptionalInt.of(server.port(HTTPS_SOCKET)) : OptionalInt.empty();
     }
 
     /** The authenticated caller; 401 if the bearer token is missing or unknown. */
@@ -136,7 +188,8 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private void sendError(ServerResponse res, int status, String code, String message) {
+    /** Answers an error as JSON {@code {"code", "message"}}, counted as a client or server error. */
+    void sendError(ServerResponse res, int status, String code, String message) {
         (status >= 500 ? serverErrors : clientErrors).increment();
         ObjectNode body = mapper.createObjectNode().put("code", code).put("message", message);
         if (status == 401) {

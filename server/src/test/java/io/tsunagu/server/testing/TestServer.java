@@ -47,6 +47,7 @@ public final class TestServer implements AutoCloseable {
             Path dataDir, UnaryOperator<ServerConfig> customize, Clock clock, ArtifactLookup artifacts) {
         ServerConfig config = ServerConfig.defaults(dataDir)
                 .withPorts("127.0.0.1", freePort(), freePort())
+                .withHttpsPort(freePort())
                 .withIngest(new IngestConfig(64 * 1024, 0, 0, 200_000));
         return new TestServer(customize.apply(config), clock, artifacts);
     }
@@ -65,6 +66,11 @@ public final class TestServer implements AutoCloseable {
 
     public int httpPort() {
         return server.httpPort();
+    }
+
+    /** The REST API's HTTPS port (on in every test server). */
+    public int httpsPort() {
+        return server.httpsPort().orElseThrow();
     }
 
     public String adminToken() {
