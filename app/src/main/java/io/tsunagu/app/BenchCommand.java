@@ -28,13 +28,14 @@ import picocli.CommandLine.Parameters;
             "command-rtt runs simulated cars (real agents, telemetry on) in this process and times the command",
             "round trip through the REST API (POST, then poll until executed); its reference is GET /health.",
             "",
-            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, or all."
+            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, ddi-poll, ddi-download, or all."
         })
 final class BenchCommand implements Runnable {
     @Parameters(
             index = "0",
             paramLabel = "SCENARIO",
-            description = "ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt or all")
+            description =
+                    "ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, ddi-poll, ddi-download or all")
     String scenario;
 
     @Option(

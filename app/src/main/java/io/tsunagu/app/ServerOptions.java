@@ -2,6 +2,7 @@ package io.tsunagu.app;
 
 import io.tsunagu.server.ServerConfig;
 import io.tsunagu.server.ingest.IngestConfig;
+import io.tsunagu.server.update.ddi.DdiSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,20 @@ final class ServerOptions {
             defaultValue = "" + ServerConfig.DEFAULT_ARTIFACT_MAX_BYTES,
             description = "Largest OTA artifact accepted for upload, bytes (default: ${DEFAULT-VALUE}).")
     long artifactMaxBytes;
+
+    @Option(
+            names = "--ddi-tenant",
+            defaultValue = DdiSettings.DEFAULT_TENANT,
+            description = "hawkBit DDI tenant, the {tenant} of /{tenant}/controller/v1/{controllerId}"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String ddiTenant;
+
+    @Option(
+            names = "--ddi-polling-sleep-seconds",
+            defaultValue = "300",
+            description = "Seconds a hawkBit DDI client is told to wait between polls, 1..86399"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long ddiPollingSleepSeconds;
 
     @Option(
             names = "--tls-hostname",
@@ -112,6 +127,7 @@ final class ServerOptions {
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
-                artifactMaxBytes);
+                artifactMaxBytes,
+                new DdiSettings(ddiTenant, Duration.ofSeconds(ddiPollingSleepSeconds)));
     }
 }

@@ -1,6 +1,7 @@
 package io.tsunagu.server;
 
 import io.tsunagu.server.ingest.IngestConfig;
+import io.tsunagu.server.update.ddi.DdiSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Optional;
  * @param jdbcUser user of {@code jdbcUrl}
  * @param jdbcPassword password of {@code jdbcUrl}
  * @param artifactMaxBytes largest OTA artifact (software image) accepted for upload, in bytes
+ * @param ddi the hawkBit DDI device API: tenant name and the polling sleep told to devices
  */
 public record ServerConfig(
         Path dataDir,
@@ -41,7 +43,8 @@ public record ServerConfig(
         Optional<String> jdbcUrl,
         String jdbcUser,
         String jdbcPassword,
-        long artifactMaxBytes) {
+        long artifactMaxBytes,
+        DdiSettings ddi) {
     /** Default largest artifact: 8 GiB, enough for a full infotainment image. */
     public static final long DEFAULT_ARTIFACT_MAX_BYTES = 8L << 30;
 
@@ -82,7 +85,8 @@ public record ServerConfig(
                 Optional.empty(),
                 "",
                 "",
-                DEFAULT_ARTIFACT_MAX_BYTES);
+                DEFAULT_ARTIFACT_MAX_BYTES,
+                DdiSettings.defaults());
     }
 
     public ServerConfig withPorts(String bindAddress, int mqttPort, int httpPort) {
@@ -101,7 +105,8 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
-                artifactMaxBytes);
+                artifactMaxBytes,
+                ddi);
     }
 
     public ServerConfig withIngest(IngestConfig ingest) {
@@ -120,7 +125,8 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
-                artifactMaxBytes);
+                artifactMaxBytes,
+                ddi);
     }
 
     public ServerConfig withRetention(Duration retention) {
@@ -139,7 +145,8 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
-                artifactMaxBytes);
+                artifactMaxBytes,
+                ddi);
     }
 
     public ServerConfig withCatalogOverlay(Optional<Path> overlay) {
@@ -158,7 +165,8 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
-                artifactMaxBytes);
+                artifactMaxBytes,
+                ddi);
     }
 
     public ServerConfig withDatabase(Optional<String> url, String user, String password) {
@@ -177,7 +185,8 @@ public record ServerConfig(
                 url,
                 user,
                 password,
-                artifactMaxBytes);
+                artifactMaxBytes,
+                ddi);
     }
 
     /** The HTTPS port: 0 picks a free one, -1 turns the listener off. */
@@ -197,7 +206,8 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
-                artifactMaxBytes);
+                artifactMaxBytes,
+                ddi);
     }
 
     public ServerConfig withArtifactMaxBytes(long maxBytes) {
@@ -216,6 +226,28 @@ public record ServerConfig(
                 jdbcUrl,
                 jdbcUser,
                 jdbcPassword,
-                maxBytes);
+                maxBytes,
+                ddi);
+    }
+
+    /** The hawkBit DDI settings (tenant, polling sleep). */
+    public ServerConfig withDdi(DdiSettings settings) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                httpsPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                artifactMaxBytes,
+                settings);
     }
 }

@@ -21,8 +21,8 @@ public final class LoadBench {
     private static final Logger LOG = LoggerFactory.getLogger(LoadBench.class);
 
     /** Every scenario, by name, in the order {@code all} runs them. */
-    public static final List<String> SCENARIOS =
-            List.of("ingest-max", "ingest-fleet", "connect-storm", "twin-read", "command-rtt");
+    public static final List<String> SCENARIOS = List.of(
+            "ingest-max", "ingest-fleet", "connect-storm", "twin-read", "command-rtt", "ddi-poll", "ddi-download");
 
     private final ServerLauncher launcher;
 
@@ -106,6 +106,8 @@ public final class LoadBench {
             case "connect-storm" -> Optional.of(new ConnectStormScenario());
             case "twin-read" -> Optional.of(new TwinReadScenario());
             case "command-rtt" -> Optional.of(new CommandRttScenario());
+            case "ddi-poll" -> Optional.of(new DdiPollScenario());
+            case "ddi-download" -> Optional.of(new DdiDownloadScenario());
             default -> Optional.empty();
         };
     }
