@@ -28,24 +28,34 @@ import picocli.CommandLine.Parameters;
             "command-rtt runs simulated cars (real agents, telemetry on) in this process and times the command",
             "round trip through the REST API (POST, then poll until executed); its reference is GET /health.",
             "",
-            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, ddi-poll, ddi-download, or all."
+            "history-query needs no server: it loads a seeded EV data set (--vehicles cars x 20 signals for --window",
+            "seconds, plus one car's full day) into Tsunagu's history store and DuckDB, and times three queries on",
+            "Tsunagu's history API, QuestDB SQL and DuckDB SQL after checking that all three answer the same.",
+            "",
+            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, history-query, ddi-poll,",
+            "ddi-download, or all."
         })
 final class BenchCommand implements Runnable {
     @Parameters(
             index = "0",
             paramLabel = "SCENARIO",
-            description =
-                    "ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, ddi-poll, ddi-download or all")
+            description = "ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, history-query, ddi-poll,"
+                    + " ddi-download or all")
     String scenario;
 
     @Option(
             names = "--vehicles",
             description = "Cars (connections for ingest-max); default per scenario: 4 for ingest-max, 1000 for"
-                    + " command-rtt, 5000 otherwise.")
+                    + " command-rtt, 10000 for history-query, 5000 otherwise.")
     Optional<Integer> vehicles;
 
     @Option(names = "--duration", description = "Measured seconds per target; default per scenario (10-20 s).")
     Optional<Integer> durationSeconds;
+
+    @Option(
+            names = "--window",
+            description = "history-query: seconds of 1 Hz data of every car (default 120); one car always has a day.")
+    Optional<Integer> windowSeconds;
 
     @Option(names = "--json", description = "Also write the summary as JSON to this file.")
     Optional<Path> json;
@@ -64,8 +74,13 @@ final class BenchCommand implements Runnable {
         List<String> scenarios = scenario.equals("all") ? LoadBench.SCENARIOS : List.of(scenario);
         LoadBench.Options options;
         try {
-            options =
-                    new LoadBench.Options(scenarios, optionalInt(vehicles), optionalInt(durationSeconds), smoke, keep);
+            options = new LoadBench.Options(
+                    scenarios,
+                    optionalInt(vehicles),
+                    optionalInt(durationSeconds),
+                    optionalInt(windowSeconds),
+                    smoke,
+                    keep);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.tsunagu.app;
 import io.tsunagu.server.ServerConfig;
 import io.tsunagu.server.ingest.IngestConfig;
 import io.tsunagu.server.update.ddi.DdiSettings;
+import io.tsunagu.server.update.uptane.UptaneConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,6 +107,13 @@ final class ServerOptions {
             description = "Metadata database password (env TSUNAGU_JDBC_PASSWORD).")
     String jdbcPassword;
 
+    @Option(
+            names = "--uptane-threshold",
+            defaultValue = "1",
+            description = "Keys (and signatures) per Uptane role, applied at first start and at root rotation"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int uptaneThreshold;
+
     ServerConfig toConfig() {
         ServerConfig defaults = ServerConfig.defaults(dataDir);
         return new ServerConfig(
@@ -128,6 +136,7 @@ final class ServerOptions {
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
+                UptaneConfig.defaults().withThreshold(uptaneThreshold),
                 new DdiSettings(ddiTenant, Duration.ofSeconds(ddiPollingSleepSeconds)));
     }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine;
 /**
  * Runs every load scenario once in smoke mode so the harness never rots. Asserts only that each target did some work
  * (never a figure: the machine is shared). Mosquitto is the baseline and must be installed: its absence fails here.
+ * {@code history-query} runs without server or broker and itself fails the run if its engines answer differently.
  */
 class BenchSmokeTest {
     @TempDir
@@ -43,7 +44,9 @@ class BenchSmokeTest {
         List<String> scenarios = new ArrayList<>();
         for (JsonNode scenario : summary.path("scenarios")) {
             scenarios.add(scenario.path("scenario").asText());
-            assertThat(scenario.path("measurements")).hasSize(2);
+            assertThat(scenario.path("measurements").size())
+                    .as("Tsunagu and at least one baseline")
+                    .isGreaterThanOrEqualTo(2);
             for (JsonNode measurement : scenario.path("measurements")) {
                 assertThat(measurement.path("ok").asLong())
                         .as(

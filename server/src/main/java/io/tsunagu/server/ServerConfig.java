@@ -2,6 +2,7 @@ package io.tsunagu.server;
 
 import io.tsunagu.server.ingest.IngestConfig;
 import io.tsunagu.server.update.ddi.DdiSettings;
+import io.tsunagu.server.update.uptane.UptaneConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * @param jdbcUser user of {@code jdbcUrl}
  * @param jdbcPassword password of {@code jdbcUrl}
  * @param artifactMaxBytes largest OTA artifact (software image) accepted for upload, in bytes
+ * @param uptane how the Uptane image repository and director sign (thresholds, lifetimes, refresher)
  * @param ddi the hawkBit DDI device API: tenant name and the polling sleep told to devices
  */
 public record ServerConfig(
@@ -44,6 +46,7 @@ public record ServerConfig(
         String jdbcUser,
         String jdbcPassword,
         long artifactMaxBytes,
+        UptaneConfig uptane,
         DdiSettings ddi) {
     /** Default largest artifact: 8 GiB, enough for a full infotainment image. */
     public static final long DEFAULT_ARTIFACT_MAX_BYTES = 8L << 30;
@@ -86,6 +89,7 @@ public record ServerConfig(
                 "",
                 "",
                 DEFAULT_ARTIFACT_MAX_BYTES,
+                UptaneConfig.defaults(),
                 DdiSettings.defaults());
     }
 
@@ -106,6 +110,7 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
+                uptane,
                 ddi);
     }
 
@@ -126,6 +131,7 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
+                uptane,
                 ddi);
     }
 
@@ -146,6 +152,7 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
+                uptane,
                 ddi);
     }
 
@@ -166,6 +173,7 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
+                uptane,
                 ddi);
     }
 
@@ -186,6 +194,7 @@ public record ServerConfig(
                 user,
                 password,
                 artifactMaxBytes,
+                uptane,
                 ddi);
     }
 
@@ -207,6 +216,7 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
+                uptane,
                 ddi);
     }
 
@@ -227,6 +237,28 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 maxBytes,
+                uptane,
+                ddi);
+    }
+
+    public ServerConfig withUptane(UptaneConfig uptane) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                httpsPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                artifactMaxBytes,
+                uptane,
                 ddi);
     }
 
@@ -248,6 +280,7 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
+                uptane,
                 settings);
     }
 }

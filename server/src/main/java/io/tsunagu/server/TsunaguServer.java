@@ -10,8 +10,10 @@ import io.tsunagu.server.api.ArtifactRoutes;
 import io.tsunagu.server.api.CommandRoutes;
 import io.tsunagu.server.api.DdiAuthenticator;
 import io.tsunagu.server.api.DdiRoutes;
+import io.tsunagu.server.api.EcuRoutes;
 import io.tsunagu.server.api.RolloutRoutes;
 import io.tsunagu.server.api.TelemetryRoutes;
+import io.tsunagu.server.api.UptaneRoutes;
 import io.tsunagu.server.api.UserRoutes;
 import io.tsunagu.server.api.VehicleRoutes;
 import io.tsunagu.server.command.CommandService;
@@ -44,6 +46,9 @@ import io.tsunagu.server.update.ddi.DdiTokens;
 import io.tsunagu.server.update.rollout.ArtifactLookup;
 import io.tsunagu.server.update.rollout.RolloutNotifier;
 import io.tsunagu.server.update.rollout.RolloutService;
+import io.tsunagu.server.update.uptane.ActionBinding;
+import io.tsunagu.server.update.uptane.ImageArtifact;
+import io.tsunagu.server.update.uptane.UptaneRepositories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +107,7 @@ public final class TsunaguServer implements AutoCloseable {
     private final ApiServer api;
     private final String adminToken;
     private final FleetCommandKey commandKey;
+    private final UptaneRepositories uptane;
 
     private TsunaguServer(ServerConfig config, Clock clock, Optional<ArtifactLookup> artifactOverride) {
         try {
@@ -148,13 +154,11 @@ public final class TsunaguServer implements AutoCloseable {
                     config.artifactMaxBytes(),
                     metrics,
                     clock);
-            this.rollouts = new RolloutService(
-                    database.dataSource(),
-                    registry,
-                    twins,
-                    artifactOverride.orElseGet(() -> artifactLookup(artifacts)),
-                    rolloutNotifier(),
-                    clock);
+            ArtifactLookup lookup = artifactOverride.orElseGet(() -> artifactLookup(artifacts));
+            this.uptane = openUptane(dataDir, database, artifactOverride, clock);
+            closeables.push(uptane);
+            this.rollouts =
+                    new RolloutService(database.dataSource(), registry, twins, lookup, rolloutNotifier(lookup), clock);
             closeables.push(rollouts);
             ServerIdentity identity = authority.serverIdentity(config.tlsHostnames(), config.tlsIpAddresses());
             this.gateway = new MqttGateway(
@@ -184,15 +188,18 @@ public final class TsunaguServer implements AutoCloseable {
                     users,
                     metrics,
                     List.of(
-                            new VehicleRoutes(registry, provisioning, gateway::disconnect, commandKey.info()),
+                            new VehicleRoutes(registry, provisioning, gateway::disconnect, commandKey.info(), uptane),
                             new TelemetryRoutes(registry, twins, history, rejections, clock),
                             new CommandRoutes(registry, commands),
                             new ArtifactRoutes(artifacts),
                             ddiRoutes(config, database, clock),
                             new RolloutRoutes(registry, rollouts),
-                            new UserRoutes(users)));
+                            new UserRoutes(users),
+                            new EcuRoutes(registry, uptane.ecus()),
+                            new UptaneRoutes(uptane, registry)));
             api.start();
             closeables.push(api);
+            uptane.start();
             scheduleRetention(clock);
             metrics.gauge("tsunagu_vehicles_registered", "Vehicles in the registry", registry::count);
             metrics.gauge("tsunagu_twins", "Vehicles with a digital twin", twins::size);
@@ -220,6 +227,30 @@ public final class TsunaguServer implements AutoCloseable {
         return new TsunaguServer(config, clock, Optional.of(artifacts));
     }
 
+    /** Images are released when a rollout action names them ({@link ActionBinding}), or through the API. */
+    private UptaneRepositories openUptane(
+            Path dataDir, MetadataDatabase database, Optional<ArtifactLookup> artifactOverride, Clock clock) {
+        return UptaneRepositories.open(
+                createDirectories(dataDir.resolve("keys").resolve("uptane")),
+                database.dataSource(),
+                config.uptane(),
+                imageLookup(artifacts, artifactOverride),
+                metrics,
+                clock);
+    }
+
+    /**
+     * The image repository's view of the artifact store, with the version release counters come from; then the
+     * rollouts' override lookup, if any (it knows no version).
+     */
+    private static ImageArtifact.Lookup imageLookup(ArtifactStore store, Optional<ArtifactLookup> override) {
+        Optional<ImageArtifact.Lookup> fallback = override.map(ActionBinding::imageLookup);
+        return sha256 -> store.find(Sha256.of(sha256))
+                .map(a -> new ImageArtifact(
+                        a.sha256().value(), a.lengthBytes(), a.filename(), a.version(), a.hardwareIds()))
+                .or(() -> fallback.flatMap(f -> f.find(sha256)));
+    }
+
     /** Rollouts see the artifact store through the small lookup they define, not through its classes. */
     /** The hawkBit DDI device API on the rollout actions, with its tokens, attributes and artifact hashes. */
     private DdiRoutes ddiRoutes(ServerConfig config, MetadataDatabase database, Clock clock) {
@@ -242,11 +273,14 @@ public final class TsunaguServer implements AutoCloseable {
     }
 
     /**
-     * Rollouts tell cars on MQTT of a new or canceling action at once ({@code vehicles/{vin}/updates}); the gateway is
+     * Rollouts bind an offered action's images to the car's ECUs in the director ({@link ActionBinding}) and tell cars
+     * on MQTT of a new or canceling action at once ({@code vehicles/{vin}/updates}); the gateway is
      * read lazily, it is built after the rollout service.
      */
-    private RolloutNotifier rolloutNotifier() {
+    private RolloutNotifier rolloutNotifier(ArtifactLookup artifacts) {
         return (vin, actionId, state) -> {
+            // Director targets first, so the car finds them signed when the notice makes it look.
+            new ActionBinding(uptane, rollouts, artifacts).actionChanged(vin, actionId, state);
             byte[] notice = ("{\"actionId\":" + actionId + ",\"state\":\"" + state.code() + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
             gateway.publishToCar(vin, Topics.updates(vin), notice, UPDATE_NOTICE_EXPIRY, Topics.CONTENT_TYPE_JSON)
@@ -426,6 +460,11 @@ public final class TsunaguServer implements AutoCloseable {
 
     public CommandService commands() {
         return commands;
+    }
+
+    /** The Uptane image repository, director and ECU inventory. */
+    public UptaneRepositories uptane() {
+        return uptane;
     }
 
     /** OTA rollouts; also the device-side action API ({@link io.tsunagu.server.update.rollout.DeviceActions}). */

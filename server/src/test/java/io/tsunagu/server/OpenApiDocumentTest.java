@@ -81,7 +81,21 @@ class OpenApiDocumentTest {
             "GET /{tenant}/controller/v1/{controllerId}/softwaremodules/{moduleId}/artifacts",
             "GET /{tenant}/controller/v1/{controllerId}/softwaremodules/{moduleId}/artifacts/{fileName}",
             "POST /api/v1/users",
-            "GET /api/v1/me");
+            "GET /api/v1/me",
+            "GET /api/v1/vehicles/{vin}/ecus",
+            "PUT /api/v1/vehicles/{vin}/ecus",
+            "POST /api/v1/vehicles/{vin}/ecus",
+            "GET /api/v1/uptane/image/{version}.root.json",
+            "GET /api/v1/uptane/image/timestamp.json",
+            "GET /api/v1/uptane/image/snapshot.json",
+            "GET /api/v1/uptane/image/targets.json",
+            "POST /api/v1/uptane/image/targets",
+            "GET /api/v1/uptane/director/{vin}/{version}.root.json",
+            "GET /api/v1/uptane/director/{vin}/timestamp.json",
+            "GET /api/v1/uptane/director/{vin}/snapshot.json",
+            "GET /api/v1/uptane/director/{vin}/targets.json",
+            "PUT /api/v1/uptane/director/{vin}/targets",
+            "POST /api/v1/uptane/{repo}/root/rotate");
 
     static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
     static final Path API_SOURCES = Path.of("src/main/java/io/tsunagu/server/api");
@@ -184,8 +198,9 @@ class OpenApiDocumentTest {
 
     /**
      * Calls a route as the admin, with the test car for {@code {vin}} and {@code {controllerId}}, unknown ids for
-     * {@code {id}}, {@code {actionId}} and {@code {moduleId}} and {@code
-     * {sha256}}, and an empty JSON
+     * {@code {id}}, {@code {actionId}}, {@code {moduleId}} and {@code {sha256}}, root version 1 for {@code
+     * {version}}, an unknown Uptane repository for {@code {repo}}, the DDI tenant for {@code {tenant}}, and an empty
+     * JSON
      * object as any body; a stream is opened and closed once its headers arrived.
      */
     private ApiCalls.Response call(String route) {
@@ -198,7 +213,9 @@ class OpenApiDocumentTest {
                 .replace("{controllerId}", vin.value())
                 .replace("{actionId}", "999999")
                 .replace("{moduleId}", "1")
-                .replace("{fileName}", "none.swu");
+                .replace("{fileName}", "none.swu")
+                .replace("{version}", "1")
+                .replace("{repo}", "no-such-repository");
         if (path.endsWith("/stream")) {
             try (ApiCalls.EventStream stream = server.adminApi().stream(path)) {
                 return new ApiCalls.Response(

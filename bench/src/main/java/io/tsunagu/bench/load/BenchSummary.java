@@ -72,14 +72,18 @@ public record BenchSummary(String machine, String startedAt, boolean smoke, List
             name = "";
         }
         out.append("    settings: ").append(new TreeMap<>(scenario.settings())).append('\n');
-        String baseline = scenario.measurements().size() > 1
-                ? scenario.measurements().get(1).target()
-                : "baseline";
-        out.append("    ratio ")
-                .append(scenario.measurements().getFirst().target())
-                .append(" / ")
-                .append(baseline)
-                .append(": ");
+        if (scenario.measurements().size() > 2) {
+            out.append("    ratios: "); // several pairs: each key names its own
+        } else {
+            String baseline = scenario.measurements().size() > 1
+                    ? scenario.measurements().get(1).target()
+                    : "baseline";
+            out.append("    ratio ")
+                    .append(scenario.measurements().getFirst().target())
+                    .append(" / ")
+                    .append(baseline)
+                    .append(": ");
+        }
         new TreeMap<>(scenario.ratios())
                 .forEach((k, v) -> out.append(k).append(' ').append(decimal(v)).append("x  "));
         out.append('\n');

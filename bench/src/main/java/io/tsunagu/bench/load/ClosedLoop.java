@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -55,15 +56,24 @@ final class ClosedLoop {
 
     /** Runs {@code clients} loops of {@code roundTrip} for {@code durationMs}, measuring {@code server}'s CPU. */
     static Result run(int clients, long durationMs, ProcessMeter server, Supplier<CommandRoundTrip.Outcome> roundTrip) {
+        long deadline = System.nanoTime() + Duration.ofMillis(durationMs).toNanos();
+        return run(clients, () -> System.nanoTime() < deadline, server, roundTrip);
+    }
+
+    /**
+     * Runs {@code clients} loops of {@code roundTrip} while {@code keepGoing} says so (checked before each round trip),
+     * measuring {@code server}'s CPU.
+     */
+    static Result run(
+            int clients, BooleanSupplier keepGoing, ProcessMeter server, Supplier<CommandRoundTrip.Outcome> roundTrip) {
         Latencies latencies = new Latencies();
         Map<String, LongAdder> states = new ConcurrentHashMap<>();
         Map<String, Latencies> stages = new ConcurrentHashMap<>();
-        long deadline = System.nanoTime() + Duration.ofMillis(durationMs).toNanos();
         MeasuredInterval interval = MeasuredInterval.start(server);
         try (ExecutorService loops = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < clients; i++) {
                 loops.submit(() -> {
-                    while (System.nanoTime() < deadline) {
+                    while (keepGoing.getAsBoolean()) {
                         CommandRoundTrip.Outcome outcome = roundTrip.get();
                         states.computeIfAbsent(outcome.state(), s -> new LongAdder())
                                 .increment();

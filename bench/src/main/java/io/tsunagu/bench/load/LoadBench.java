@@ -15,14 +15,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs load scenarios: starts the Tsunagu server in a child JVM and Mosquitto as the baseline, registers the cars
  * the scenarios need through the REST API, runs each scenario against both (or, for {@code command-rtt}, which has no
- * broker counterpart, against an in-run reference), and stops everything again.
+ * broker counterpart, against an in-run reference), and stops everything again. Scenarios that measure storage engines
+ * in this process ({@code history-query}) run after that, with no server or broker running.
  */
 public final class LoadBench {
     private static final Logger LOG = LoggerFactory.getLogger(LoadBench.class);
 
     /** Every scenario, by name, in the order {@code all} runs them. */
     public static final List<String> SCENARIOS = List.of(
-            "ingest-max", "ingest-fleet", "connect-storm", "twin-read", "command-rtt", "ddi-poll", "ddi-download");
+            "ingest-max",
+            "ingest-fleet",
+            "connect-storm",
+            "twin-read",
+            "command-rtt",
+            "history-query",
+            "ddi-poll",
+            "ddi-download");
 
     private final ServerLauncher launcher;
 
@@ -33,11 +41,17 @@ public final class LoadBench {
      * @param vehicles cars (connections for {@code ingest-max}, simulated cars for {@code command-rtt}); each
      *     scenario's default when empty
      * @param durationS measured seconds per target; each scenario's default when empty
+     * @param windowS {@code history-query}: seconds of data of every car; its default when empty
      * @param smoke the short CI mode (small numbers, a few seconds per scenario)
      * @param keepWorkDir keep the server's data and logs (path logged) instead of deleting them
      */
     public record Options(
-            List<String> scenarios, OptionalInt vehicles, OptionalInt durationS, boolean smoke, boolean keepWorkDir) {
+            List<String> scenarios,
+            OptionalInt vehicles,
+            OptionalInt durationS,
+            OptionalInt windowS,
+            boolean smoke,
+            boolean keepWorkDir) {
         public Options {
             scenarios = List.copyOf(scenarios);
             for (String name : scenarios) {
@@ -47,6 +61,7 @@ public final class LoadBench {
             }
             vehicles.ifPresent(n -> require(n > 0, "--vehicles must be > 0, got " + n));
             durationS.ifPresent(s -> require(s > 0, "--duration must be > 0, got " + s));
+            windowS.ifPresent(s -> require(s > 0 && s <= 86_400, "--window must be 1 to 86400 s, got " + s));
         }
     }
 
@@ -62,18 +77,15 @@ public final class LoadBench {
     public BenchSummary run(Options options) {
         String startedAt = Instant.now().toString();
         Map<Scenario, ScenarioSettings> plan = plan(options);
-        int carsNeeded = plan.entrySet().stream()
-                .mapToInt(e -> e.getKey().carsNeeded(e.getValue()))
-                .max()
-                .orElse(0);
         Path workDir = WorkDirectory.create();
-        List<ScenarioResult> results = new ArrayList<>();
-        try (ChildServer server = ChildServer.start(launcher, workDir);
-                MosquittoBroker mosquitto = MosquittoBroker.start(server.caDirectory())) {
-            BenchContext context = new BenchContext(server, mosquitto, new Provisioner(server).register(carsNeeded));
+        Map<Scenario, ScenarioResult> results = new LinkedHashMap<>();
+        try {
+            runWithServer(plan, workDir, results);
             plan.forEach((scenario, settings) -> {
-                LOG.info("Running {} with {}", scenario.name(), settings);
-                results.add(scenario.run(context, settings));
+                if (!scenario.needsServer()) {
+                    LOG.info("Running {} with {}", scenario.name(), settings);
+                    results.put(scenario, scenario.runAlone(settings, workDir));
+                }
             });
         } finally {
             if (options.keepWorkDir()) {
@@ -82,7 +94,35 @@ public final class LoadBench {
                 WorkDirectory.delete(workDir);
             }
         }
-        return new BenchSummary(machine(), startedAt, options.smoke(), results);
+        List<ScenarioResult> inPlanOrder = new ArrayList<>();
+        plan.keySet().forEach(scenario -> inPlanOrder.add(results.get(scenario)));
+        return new BenchSummary(machine(), startedAt, options.smoke(), inPlanOrder);
+    }
+
+    /** Starts the server and Mosquitto only if a planned scenario needs them, and runs those scenarios. */
+    private void runWithServer(
+            Map<Scenario, ScenarioSettings> plan, Path workDir, Map<Scenario, ScenarioResult> results) {
+        Map<Scenario, ScenarioSettings> needing = new LinkedHashMap<>();
+        plan.forEach((scenario, settings) -> {
+            if (scenario.needsServer()) {
+                needing.put(scenario, settings);
+            }
+        });
+        if (needing.isEmpty()) {
+            return;
+        }
+        int carsNeeded = needing.entrySet().stream()
+                .mapToInt(e -> e.getKey().carsNeeded(e.getValue()))
+                .max()
+                .orElse(0);
+        try (ChildServer server = ChildServer.start(launcher, workDir);
+                MosquittoBroker mosquitto = MosquittoBroker.start(server.caDirectory())) {
+            BenchContext context = new BenchContext(server, mosquitto, new Provisioner(server).register(carsNeeded));
+            needing.forEach((scenario, settings) -> {
+                LOG.info("Running {} with {}", scenario.name(), settings);
+                results.put(scenario, scenario.run(context, settings));
+            });
+        }
     }
 
     private static Map<Scenario, ScenarioSettings> plan(Options options) {
@@ -94,7 +134,8 @@ public final class LoadBench {
                     new ScenarioSettings(
                             options.vehicles().orElse(scenario.defaultVehicles(options.smoke())),
                             options.durationS().orElse(scenario.defaultDurationS(options.smoke())),
-                            options.smoke()));
+                            options.smoke(),
+                            options.windowS()));
         }
         return plan;
     }
@@ -106,6 +147,7 @@ public final class LoadBench {
             case "connect-storm" -> Optional.of(new ConnectStormScenario());
             case "twin-read" -> Optional.of(new TwinReadScenario());
             case "command-rtt" -> Optional.of(new CommandRttScenario());
+            case "history-query" -> Optional.of(new HistoryQueryScenario());
             case "ddi-poll" -> Optional.of(new DdiPollScenario());
             case "ddi-download" -> Optional.of(new DdiDownloadScenario());
             default -> Optional.empty();

@@ -1,5 +1,7 @@
 package io.tsunagu.bench.load;
 
+import java.nio.file.Path;
+
 /** One load scenario: measures Tsunagu and its baseline in the same run. */
 interface Scenario {
     String name();
@@ -16,4 +18,14 @@ interface Scenario {
     }
 
     ScenarioResult run(BenchContext context, ScenarioSettings settings);
+
+    /** False for a scenario that measures storage engines in this process: it runs by {@link #runAlone}. */
+    default boolean needsServer() {
+        return true;
+    }
+
+    /** Runs a scenario that {@linkplain #needsServer() needs no server}, its files under {@code workDir}. */
+    default ScenarioResult runAlone(ScenarioSettings settings, Path workDir) {
+        throw new UnsupportedOperationException(name() + " needs the server under test");
+    }
 }

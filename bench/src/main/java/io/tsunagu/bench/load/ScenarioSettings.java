@@ -1,13 +1,20 @@
 package io.tsunagu.bench.load;
 
+import java.util.OptionalInt;
+
 /**
  * How big and how long one scenario runs.
  *
  * @param vehicles cars (or connections, for {@code ingest-max})
  * @param durationS measured seconds per target (after a short warm-up)
  * @param smoke the short CI mode: small numbers, seconds per scenario
+ * @param windowS {@code history-query}: seconds of data of every car; the scenario's default when empty
  */
-record ScenarioSettings(int vehicles, int durationS, boolean smoke) {
+record ScenarioSettings(int vehicles, int durationS, boolean smoke, OptionalInt windowS) {
+    ScenarioSettings(int vehicles, int durationS, boolean smoke) {
+        this(vehicles, durationS, smoke, OptionalInt.empty());
+    }
+
     /** Warm-up before the measured interval: 20 % of it, between 0.5 and 3 s. */
     long warmupMs() {
         return Math.clamp(durationS * 200L, 500, 3_000);

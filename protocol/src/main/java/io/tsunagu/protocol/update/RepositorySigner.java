@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,35 @@ public final class RepositorySigner {
         RepositorySigner signer = new RepositorySigner(keyrings);
         signer.roots.add(SignedMetadata.sign(
                 signer.rootFor(1, rootExpires, signer.keyrings).toJson(), signer.rootKeys()));
+        return signer;
+    }
+
+    /**
+     * A repository as it was persisted: its keys, every root so far (oldest first, versions 1, 2, ...) and the last
+     * publish, if any. The keyrings must be the ones the newest root names, so that later files verify.
+     */
+    public static RepositorySigner restore(
+            Map<Role, RoleKeyring> keyrings, List<SignedMetadata> roots, Optional<Published> current) {
+        if (roots.isEmpty()) {
+            throw new IllegalArgumentException("a repository has at least root version 1");
+        }
+        RepositorySigner signer = new RepositorySigner(keyrings);
+        for (int i = 0; i < roots.size(); i++) {
+            if (roots.get(i).role() != Role.ROOT || roots.get(i).version() != i + 1) {
+                throw new IllegalArgumentException("roots must be root versions 1.." + roots.size() + " in order");
+            }
+        }
+        RootMetadata newest = RootMetadata.from(roots.get(roots.size() - 1));
+        signer.keyrings.forEach((role, ring) -> {
+            Set<String> ids =
+                    new HashSet<>(ring.publicKeys().stream().map(TufKey::keyId).toList());
+            if (!ids.equals(new HashSet<>(newest.roles().get(role).keyIds()))) {
+                throw new IllegalArgumentException(
+                        "the " + role.type() + " keys are not the ones root v" + newest.version() + " names");
+            }
+        });
+        signer.roots.addAll(roots);
+        signer.current = current;
         return signer;
     }
 

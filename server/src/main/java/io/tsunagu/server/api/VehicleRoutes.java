@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tsunagu.protocol.InvalidVinException;
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.protocol.update.SignedMetadata;
 import io.tsunagu.server.command.FleetCommandKey;
 import io.tsunagu.server.fleet.IssuedCredentials;
 import io.tsunagu.server.fleet.Principal;
@@ -15,6 +16,9 @@ import io.tsunagu.server.fleet.Role;
 import io.tsunagu.server.fleet.Vehicle;
 import io.tsunagu.server.fleet.VehicleProvisioning;
 import io.tsunagu.server.fleet.VehicleRegistry;
+import io.tsunagu.server.update.uptane.UptaneRepositories;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -29,21 +33,25 @@ public final class VehicleRoutes implements ApiServer.Routes {
     private final VehicleProvisioning provisioning;
     private final Consumer<Vin> onRevoked;
     private final FleetCommandKey.Info commandKey;
+    private final UptaneRepositories uptane;
     private ApiServer api;
 
     /**
      * @param onRevoked told after a revocation (the gateway disconnects the car's live session)
      * @param commandKey the fleet's command key, returned with new credentials so the car can trust it
+     * @param uptane whose newest roots are returned with new credentials: the car's initial trust in both repositories
      */
     public VehicleRoutes(
             VehicleRegistry registry,
             VehicleProvisioning provisioning,
             Consumer<Vin> onRevoked,
-            FleetCommandKey.Info commandKey) {
+            FleetCommandKey.Info commandKey,
+            UptaneRepositories uptane) {
         this.registry = registry;
         this.provisioning = provisioning;
         this.onRevoked = onRevoked;
         this.commandKey = commandKey;
+        this.uptane = uptane;
     }
 
     @Override
@@ -92,6 +100,7 @@ public final class VehicleRoutes implements ApiServer.Routes {
         ObjectNode out = vehicleJson(provisioned.vehicle());
         out.set("credentials", credentialsJson(provisioned.credentials()));
         out.set("commandKey", commandKeyJson(api, commandKey));
+        out.set("uptane", uptaneJson());
         api.sendJson(res, 201, out);
     }
 
@@ -130,6 +139,7 @@ public final class VehicleRoutes implements ApiServer.Routes {
         ObjectNode out = vehicleJson(registry.find(vehicle.vin()).orElse(vehicle));
         out.set("credentials", credentialsJson(credentials));
         out.set("commandKey", commandKeyJson(api, commandKey));
+        out.set("uptane", uptaneJson());
         api.sendJson(res, 201, out);
     }
 
@@ -173,6 +183,25 @@ public final class VehicleRoutes implements ApiServer.Routes {
         node.put("algorithm", key.algorithm());
         node.put("publicKey", key.publicKey());
         return node;
+    }
+
+    /**
+     * {@code {"directorRoot": {...}, "imageRoot": {...}}}: the newest root of each repository, the metadata Uptane
+     * requires in the car before its first update (Standard 5.4.4.1). The car checks each against its own root keys.
+     */
+    private ObjectNode uptaneJson() {
+        ObjectNode node = api.mapper().createObjectNode();
+        node.set("directorRoot", rootJson(uptane.director().newestRoot()));
+        node.set("imageRoot", rootJson(uptane.image().newestRoot()));
+        return node;
+    }
+
+    private JsonNode rootJson(SignedMetadata root) {
+        try {
+            return api.mapper().readTree(root.toJsonBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render a root the server signed", e);
+        }
     }
 
     private ObjectNode credentialsJson(IssuedCredentials c) {
