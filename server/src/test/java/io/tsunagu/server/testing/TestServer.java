@@ -44,9 +44,12 @@ public final class TestServer implements AutoCloseable {
         return start(dataDir, c -> c);
     }
 
-    /** Starts with defaults on free loopback ports, adjusted by {@code customize}. */
+    /**
+     * Starts with defaults on free loopback ports, adjusted by {@code customize}; rollouts resolve artifacts in the
+     * server's own store, as in production.
+     */
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
-        return start(dataDir, customize, Clock.systemUTC(), sha256 -> Optional.empty());
+        return new TestServer(customize.apply(defaultConfig(dataDir)), Clock.systemUTC(), Optional.empty());
     }
 
     /** Starts with a clock and the artifacts rollout distributions may name. */
@@ -54,12 +57,6 @@ public final class TestServer implements AutoCloseable {
             Path dataDir, UnaryOperator<ServerConfig> customize, Clock clock, ArtifactLookup artifacts) {
         ServerConfig config = defaultConfig(dataDir);
         return new TestServer(customize.apply(config), clock, Optional.of(artifacts));
-    }
-
-    /** Starts with defaults adjusted by {@code customize}; rollouts resolve artifacts in the server's own store. */
-    public static TestServer startWithArtifactStore(Path dataDir, UnaryOperator<ServerConfig> customize) {
-        ServerConfig config = defaultConfig(dataDir);
-        return new TestServer(customize.apply(config), Clock.systemUTC(), Optional.empty());
     }
 
     private static ServerConfig defaultConfig(Path dataDir) {

@@ -46,7 +46,7 @@ final class DdiFixture implements AutoCloseable {
     record Car(Vin vin, IssuedCredentials credentials, String token) {}
 
     DdiFixture(Path dir, Duration pollingSleep) {
-        server = TestServer.startWithArtifactStore(dir, c -> c.withDdi(new DdiSettings("DEFAULT", pollingSleep)));
+        server = TestServer.start(dir, c -> c.withDdi(new DdiSettings("DEFAULT", pollingSleep)));
         car = TestVins.northAmerican("1TSUDD70", 1);
         otherCar = TestVins.northAmerican("1TSUDD70", 2);
         carCredentials = register(car, "alice");
