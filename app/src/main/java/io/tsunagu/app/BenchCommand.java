@@ -32,13 +32,15 @@ import picocli.CommandLine.Parameters;
             "seconds, plus one car's full day) into Tsunagu's history store and DuckDB, and times three queries on",
             "Tsunagu's history API, QuestDB SQL and DuckDB SQL after checking that all three answer the same.",
             "",
-            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, history-query, or all."
+            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, history-query, ddi-poll,",
+            "ddi-download, or all."
         })
 final class BenchCommand implements Runnable {
     @Parameters(
             index = "0",
             paramLabel = "SCENARIO",
-            description = "ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, history-query or all")
+            description = "ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, history-query, ddi-poll,"
+                    + " ddi-download or all")
     String scenario;
 
     @Option(

@@ -2,6 +2,7 @@ package io.tsunagu.app;
 
 import io.tsunagu.server.ServerConfig;
 import io.tsunagu.server.ingest.IngestConfig;
+import io.tsunagu.server.update.ddi.DdiSettings;
 import io.tsunagu.server.update.uptane.UptaneConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,20 @@ final class ServerOptions {
             defaultValue = "" + ServerConfig.DEFAULT_ARTIFACT_MAX_BYTES,
             description = "Largest OTA artifact accepted for upload, bytes (default: ${DEFAULT-VALUE}).")
     long artifactMaxBytes;
+
+    @Option(
+            names = "--ddi-tenant",
+            defaultValue = DdiSettings.DEFAULT_TENANT,
+            description = "hawkBit DDI tenant, the {tenant} of /{tenant}/controller/v1/{controllerId}"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String ddiTenant;
+
+    @Option(
+            names = "--ddi-polling-sleep-seconds",
+            defaultValue = "300",
+            description = "Seconds a hawkBit DDI client is told to wait between polls, 1..86399"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long ddiPollingSleepSeconds;
 
     @Option(
             names = "--tls-hostname",
@@ -121,6 +136,7 @@ final class ServerOptions {
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
-                UptaneConfig.defaults().withThreshold(uptaneThreshold));
+                UptaneConfig.defaults().withThreshold(uptaneThreshold),
+                new DdiSettings(ddiTenant, Duration.ofSeconds(ddiPollingSleepSeconds)));
     }
 }

@@ -1,6 +1,7 @@
 package io.tsunagu.server;
 
 import io.tsunagu.server.ingest.IngestConfig;
+import io.tsunagu.server.update.ddi.DdiSettings;
 import io.tsunagu.server.update.uptane.UptaneConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.Optional;
  * @param jdbcPassword password of {@code jdbcUrl}
  * @param artifactMaxBytes largest OTA artifact (software image) accepted for upload, in bytes
  * @param uptane how the Uptane image repository and director sign (thresholds, lifetimes, refresher)
+ * @param ddi the hawkBit DDI device API: tenant name and the polling sleep told to devices
  */
 public record ServerConfig(
         Path dataDir,
@@ -44,7 +46,8 @@ public record ServerConfig(
         String jdbcUser,
         String jdbcPassword,
         long artifactMaxBytes,
-        UptaneConfig uptane) {
+        UptaneConfig uptane,
+        DdiSettings ddi) {
     /** Default largest artifact: 8 GiB, enough for a full infotainment image. */
     public static final long DEFAULT_ARTIFACT_MAX_BYTES = 8L << 30;
 
@@ -86,7 +89,8 @@ public record ServerConfig(
                 "",
                 "",
                 DEFAULT_ARTIFACT_MAX_BYTES,
-                UptaneConfig.defaults());
+                UptaneConfig.defaults(),
+                DdiSettings.defaults());
     }
 
     public ServerConfig withPorts(String bindAddress, int mqttPort, int httpPort) {
@@ -106,7 +110,8 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
-                uptane);
+                uptane,
+                ddi);
     }
 
     public ServerConfig withIngest(IngestConfig ingest) {
@@ -126,7 +131,8 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
-                uptane);
+                uptane,
+                ddi);
     }
 
     public ServerConfig withRetention(Duration retention) {
@@ -146,7 +152,8 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
-                uptane);
+                uptane,
+                ddi);
     }
 
     public ServerConfig withCatalogOverlay(Optional<Path> overlay) {
@@ -166,7 +173,8 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
-                uptane);
+                uptane,
+                ddi);
     }
 
     public ServerConfig withDatabase(Optional<String> url, String user, String password) {
@@ -186,7 +194,8 @@ public record ServerConfig(
                 user,
                 password,
                 artifactMaxBytes,
-                uptane);
+                uptane,
+                ddi);
     }
 
     /** The HTTPS port: 0 picks a free one, -1 turns the listener off. */
@@ -207,7 +216,8 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
-                uptane);
+                uptane,
+                ddi);
     }
 
     public ServerConfig withArtifactMaxBytes(long maxBytes) {
@@ -227,7 +237,8 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 maxBytes,
-                uptane);
+                uptane,
+                ddi);
     }
 
     public ServerConfig withUptane(UptaneConfig uptane) {
@@ -247,6 +258,29 @@ public record ServerConfig(
                 jdbcUser,
                 jdbcPassword,
                 artifactMaxBytes,
-                uptane);
+                uptane,
+                ddi);
+    }
+
+    /** The hawkBit DDI settings (tenant, polling sleep). */
+    public ServerConfig withDdi(DdiSettings settings) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                httpsPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                artifactMaxBytes,
+                uptane,
+                settings);
     }
 }

@@ -8,6 +8,8 @@ import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.api.ApiServer;
 import io.tsunagu.server.api.ArtifactRoutes;
 import io.tsunagu.server.api.CommandRoutes;
+import io.tsunagu.server.api.DdiAuthenticator;
+import io.tsunagu.server.api.DdiRoutes;
 import io.tsunagu.server.api.EcuRoutes;
 import io.tsunagu.server.api.RolloutRoutes;
 import io.tsunagu.server.api.TelemetryRoutes;
@@ -34,8 +36,13 @@ import io.tsunagu.server.ingest.mqtt.MqttGatewayConfig;
 import io.tsunagu.server.metadata.MetadataDatabase;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.twin.TwinStore;
+import io.tsunagu.server.update.Artifact;
 import io.tsunagu.server.update.ArtifactStore;
 import io.tsunagu.server.update.Sha256;
+import io.tsunagu.server.update.ddi.DdiArtifactHashes;
+import io.tsunagu.server.update.ddi.DdiControllerAttributes;
+import io.tsunagu.server.update.ddi.DdiDeviceApi;
+import io.tsunagu.server.update.ddi.DdiTokens;
 import io.tsunagu.server.update.rollout.ArtifactLookup;
 import io.tsunagu.server.update.rollout.RolloutNotifier;
 import io.tsunagu.server.update.rollout.RolloutService;
@@ -94,6 +101,7 @@ public final class TsunaguServer implements AutoCloseable {
     private final RejectionLog rejections;
     private final CommandService commands;
     private final ArtifactStore artifacts;
+    private final DdiTokens ddiTokens;
     private final RolloutService rollouts;
     private final MqttGateway gateway;
     private final ApiServer api;
@@ -167,6 +175,8 @@ public final class TsunaguServer implements AutoCloseable {
             closeables.push(commands);
             rollouts.start(ROLLOUT_SWEEP);
 
+            this.ddiTokens = DdiTokens.open(database.dataSource(), clock, dataDir.resolve("ddi-gateway.token"));
+
             ObjectMapper mapper = new ObjectMapper();
             this.api = new ApiServer(
                     config.httpHost(),
@@ -182,6 +192,7 @@ public final class TsunaguServer implements AutoCloseable {
                             new TelemetryRoutes(registry, twins, history, rejections, clock),
                             new CommandRoutes(registry, commands),
                             new ArtifactRoutes(artifacts),
+                            ddiRoutes(config, database, clock),
                             new RolloutRoutes(registry, rollouts),
                             new UserRoutes(users),
                             new EcuRoutes(registry, uptane.ecus()),
@@ -241,6 +252,20 @@ public final class TsunaguServer implements AutoCloseable {
     }
 
     /** Rollouts see the artifact store through the small lookup they define, not through its classes. */
+    /** The hawkBit DDI device API on the rollout actions, with its tokens, attributes and artifact hashes. */
+    private DdiRoutes ddiRoutes(ServerConfig config, MetadataDatabase database, Clock clock) {
+        DdiArtifactHashes hashes = new DdiArtifactHashes(database.dataSource(), sha256 -> {
+            Sha256 id = Sha256.of(sha256);
+            Artifact artifact =
+                    artifacts.find(id).orElseThrow(() -> new IOException("artifact " + sha256 + " missing"));
+            return artifacts.open(id, artifact.whole());
+        });
+        DdiDeviceApi device = new DdiDeviceApi(
+                rollouts, new DdiControllerAttributes(database.dataSource(), clock), hashes, config.ddi());
+        return new DdiRoutes(
+                device, ddiTokens, new DdiAuthenticator(config.ddi(), ddiTokens, registry, metrics), hashes, artifacts);
+    }
+
     private static ArtifactLookup artifactLookup(ArtifactStore store) {
         return sha256 -> store.find(Sha256.of(sha256))
                 .map(a -> new ArtifactLookup.ArtifactInfo(
@@ -445,6 +470,11 @@ public final class TsunaguServer implements AutoCloseable {
     /** OTA rollouts; also the device-side action API ({@link io.tsunagu.server.update.rollout.DeviceActions}). */
     public RolloutService rollouts() {
         return rollouts;
+    }
+
+    /** The hawkBit DDI target and gateway tokens. */
+    public DdiTokens ddiTokens() {
+        return ddiTokens;
     }
 
     /** The OTA artifact store (software images by SHA-256). */

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiDocumentTest {
     /** The routes registered in package {@code io.tsunagu.server.api} (ApiServer, VehicleRoutes, TelemetryRoutes,
-     * CommandRoutes, RolloutRoutes, ArtifactRoutes, UserRoutes). */
+     * CommandRoutes, RolloutRoutes, ArtifactRoutes, DdiRoutes, UserRoutes). */
     static final Set<String> LIVE_ROUTES = Set.of(
             "GET /openapi.yaml",
             "GET /metrics",
@@ -69,6 +69,17 @@ class OpenApiDocumentTest {
             "GET /api/v1/artifacts",
             "GET /api/v1/artifacts/{sha256}",
             "GET /api/v1/artifacts/{sha256}/content",
+            "POST /api/v1/vehicles/{vin}/ddi-token",
+            "DELETE /api/v1/vehicles/{vin}/ddi-token",
+            "GET /{tenant}/controller/v1/{controllerId}",
+            "GET /{tenant}/controller/v1/{controllerId}/deploymentBase/{actionId}",
+            "POST /{tenant}/controller/v1/{controllerId}/deploymentBase/{actionId}/feedback",
+            "GET /{tenant}/controller/v1/{controllerId}/cancelAction/{actionId}",
+            "POST /{tenant}/controller/v1/{controllerId}/cancelAction/{actionId}/feedback",
+            "GET /{tenant}/controller/v1/{controllerId}/installedBase/{actionId}",
+            "PUT /{tenant}/controller/v1/{controllerId}/configData",
+            "GET /{tenant}/controller/v1/{controllerId}/softwaremodules/{moduleId}/artifacts",
+            "GET /{tenant}/controller/v1/{controllerId}/softwaremodules/{moduleId}/artifacts/{fileName}",
             "POST /api/v1/users",
             "GET /api/v1/me",
             "GET /api/v1/vehicles/{vin}/ecus",
@@ -186,8 +197,9 @@ class OpenApiDocumentTest {
     }
 
     /**
-     * Calls a route as the admin, with the test car for {@code {vin}}, an unknown id for {@code {id}} and {@code
-     * {sha256}}, root version 1 for {@code {version}}, an unknown Uptane repository for {@code {repo}}, and an empty
+     * Calls a route as the admin, with the test car for {@code {vin}} and {@code {controllerId}}, unknown ids for
+     * {@code {id}}, {@code {actionId}}, {@code {moduleId}} and {@code {sha256}}, root version 1 for {@code
+     * {version}}, an unknown Uptane repository for {@code {repo}}, the DDI tenant for {@code {tenant}}, and an empty
      * JSON
      * object as any body; a stream is opened and closed once its headers arrived.
      */
@@ -196,6 +208,12 @@ class OpenApiDocumentTest {
         String path = parts[1].replace("{vin}", vin.value())
                 .replace("{id}", "00000000-0000-0000-0000-000000000000")
                 .replace("{sha256}", "0".repeat(64))
+                // hawkBit DDI: the configured tenant, the test car as controller, unknown action and module ids
+                .replace("{tenant}", "DEFAULT")
+                .replace("{controllerId}", vin.value())
+                .replace("{actionId}", "999999")
+                .replace("{moduleId}", "1")
+                .replace("{fileName}", "none.swu")
                 .replace("{version}", "1")
                 .replace("{repo}", "no-such-repository");
         if (path.endsWith("/stream")) {

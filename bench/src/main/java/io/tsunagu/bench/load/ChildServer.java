@@ -86,6 +86,11 @@ final class ChildServer implements AutoCloseable {
         return adminToken;
     }
 
+    /** The server's data directory (the DDI gateway token is read from it). */
+    Path dataDir() {
+        return dataDir;
+    }
+
     /** The fleet CA certificate, the server's TLS certificate and key: Mosquitto presents the same identity. */
     Path caDirectory() {
         return dataDir.resolve("ca");

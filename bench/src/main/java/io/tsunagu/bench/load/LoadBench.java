@@ -22,8 +22,15 @@ public final class LoadBench {
     private static final Logger LOG = LoggerFactory.getLogger(LoadBench.class);
 
     /** Every scenario, by name, in the order {@code all} runs them. */
-    public static final List<String> SCENARIOS =
-            List.of("ingest-max", "ingest-fleet", "connect-storm", "twin-read", "command-rtt", "history-query");
+    public static final List<String> SCENARIOS = List.of(
+            "ingest-max",
+            "ingest-fleet",
+            "connect-storm",
+            "twin-read",
+            "command-rtt",
+            "history-query",
+            "ddi-poll",
+            "ddi-download");
 
     private final ServerLauncher launcher;
 
@@ -141,6 +148,8 @@ public final class LoadBench {
             case "twin-read" -> Optional.of(new TwinReadScenario());
             case "command-rtt" -> Optional.of(new CommandRttScenario());
             case "history-query" -> Optional.of(new HistoryQueryScenario());
+            case "ddi-poll" -> Optional.of(new DdiPollScenario());
+            case "ddi-download" -> Optional.of(new DdiDownloadScenario());
             default -> Optional.empty();
         };
     }

@@ -23,33 +23,47 @@ import java.util.function.UnaryOperator;
 public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
     private final Clock clock;
-    private final ArtifactLookup artifacts;
+    private final Optional<ArtifactLookup> artifacts;
     private TsunaguServer server;
 
-    private TestServer(ServerConfig config, Clock clock, ArtifactLookup artifacts) {
+    /** {@code artifacts}: what rollouts resolve artifacts with; empty means the server's own artifact store. */
+    private TestServer(ServerConfig config, Clock clock, Optional<ArtifactLookup> artifacts) {
         this.config = config;
         this.clock = clock;
         this.artifacts = artifacts;
-        this.server = TsunaguServer.start(config, clock, artifacts);
+        this.server = boot();
+    }
+
+    private TsunaguServer boot() {
+        return artifacts.isPresent()
+                ? TsunaguServer.start(config, clock, artifacts.get())
+                : TsunaguServer.start(config, clock);
     }
 
     public static TestServer start(Path dataDir) {
         return start(dataDir, c -> c);
     }
 
-    /** Starts with defaults on free loopback ports, adjusted by {@code customize}. */
+    /**
+     * Starts with defaults on free loopback ports, adjusted by {@code customize}; rollouts resolve artifacts in the
+     * server's own store, as in production.
+     */
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
-        return start(dataDir, customize, Clock.systemUTC(), sha256 -> Optional.empty());
+        return new TestServer(customize.apply(defaultConfig(dataDir)), Clock.systemUTC(), Optional.empty());
     }
 
     /** Starts with a clock and the artifacts rollout distributions may name. */
     public static TestServer start(
             Path dataDir, UnaryOperator<ServerConfig> customize, Clock clock, ArtifactLookup artifacts) {
-        ServerConfig config = ServerConfig.defaults(dataDir)
+        ServerConfig config = defaultConfig(dataDir);
+        return new TestServer(customize.apply(config), clock, Optional.of(artifacts));
+    }
+
+    private static ServerConfig defaultConfig(Path dataDir) {
+        return ServerConfig.defaults(dataDir)
                 .withPorts("127.0.0.1", freePort(), freePort())
                 .withHttpsPort(freePort())
                 .withIngest(new IngestConfig(64 * 1024, 0, 0, 200_000));
-        return new TestServer(customize.apply(config), clock, artifacts);
     }
 
     public TsunaguServer server() {
@@ -105,7 +119,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a stopped server again on the same data directory and ports. */
     public void startAgain() {
-        server = TsunaguServer.start(config, clock, artifacts);
+        server = boot();
     }
 
     @Override
