@@ -3,6 +3,7 @@ package io.tsunagu.agent;
 import io.tsunagu.agent.command.ActuatorHandler;
 import io.tsunagu.agent.command.PairingConfirmation;
 import io.tsunagu.agent.command.RevocationConfirmation;
+import io.tsunagu.agent.update.UpdateSettings;
 import io.tsunagu.protocol.Vin;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -43,6 +44,8 @@ import java.util.function.Consumer;
  *     default (a user-signed revocation needs none)
  * @param executor runs the agent's send loop; empty: the agent starts its own single thread
  * @param jitterSeed seed of the backoff's random jitter
+ * @param updates if present, the car takes software updates (subscribes to {@code vehicles/{vin}/updates}, polls the
+ *     DDI API, verifies with Uptane, installs A/B); empty: no update client
  */
 public record AgentConfig(
         Vin vin,
@@ -66,7 +69,8 @@ public record AgentConfig(
         PairingConfirmation pairingConfirmation,
         RevocationConfirmation revocationConfirmation,
         Optional<Executor> executor,
-        long jitterSeed) {
+        long jitterSeed,
+        Optional<UpdateSettings> updates) {
 
     public AgentConfig {
         commandKeys = Map.copyOf(commandKeys);
@@ -119,6 +123,7 @@ public record AgentConfig(
         private RevocationConfirmation revocationConfirmation = RevocationConfirmation.DECLINE;
         private Optional<Executor> executor = Optional.empty();
         private long jitterSeed = System.nanoTime();
+        private Optional<UpdateSettings> updates = Optional.empty();
 
         private Builder(Vin vin, AgentCredentials credentials) {
             this.vin = vin;
@@ -228,6 +233,12 @@ public record AgentConfig(
             return this;
         }
 
+        /** Lets the car take software updates (see {@link UpdateSettings}). */
+        public Builder updates(UpdateSettings updates) {
+            this.updates = Optional.of(updates);
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(
                     vin,
@@ -251,7 +262,8 @@ public record AgentConfig(
                     pairingConfirmation,
                     revocationConfirmation,
                     executor,
-                    jitterSeed);
+                    jitterSeed,
+                    updates);
         }
     }
 }

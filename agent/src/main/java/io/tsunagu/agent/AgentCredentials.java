@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLContext;
 
 /**
  * What the car proves itself with and whom it trusts, all as PEM text: its certificate chain (leaf first, CN = VIN,
@@ -29,6 +31,23 @@ public record AgentCredentials(String certificateChainPem, String privateKeyPem,
     /** Credentials from PEM files. */
     public static AgentCredentials fromFiles(Path certificateChainPem, Path privateKeyPem, Path caPem) {
         return new AgentCredentials(read(certificateChainPem), read(privateKeyPem), read(caPem));
+    }
+
+    /**
+     * A TLS context that presents this car's certificate and trusts only {@link #caPem()}: for HTTPS to the cloud
+     * (hawkBit DDI, Uptane metadata, artifact downloads), the same identity as on MQTT.
+     */
+    public SSLContext sslContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(
+                    PemTls.keyManagers(this).getKeyManagers(),
+                    PemTls.trustManagers(this).getTrustManagers(),
+                    null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new AgentException("invalid_credentials", "cannot build a TLS context: " + e, false, e);
+        }
     }
 
     private static String read(Path file) {

@@ -11,10 +11,12 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import io.tsunagu.agent.buffer.DiskBuffer;
 import io.tsunagu.agent.command.CommandExecutor;
 import io.tsunagu.agent.command.CommandStore;
+import io.tsunagu.agent.update.CarUpdates;
 import io.tsunagu.protocol.Topics;
 import io.tsunagu.protocol.wire.CommandResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * is the file {@code <vin>.commands.mv.db} in the buffer folder. Results the cloud has not acknowledged are published
  * again after every connect.
  *
+ * <p>Updates (optional, {@link AgentConfig#updates()}): a {@link CarUpdates} stack polls the cloud's DDI API on a
+ * timer and on every connect, and also right after a hint on {@code vehicles/{vin}/updates}; it verifies with Uptane,
+ * downloads resumably and installs A/B. A missed notification only delays an update.
+ *
  * <p>Threading: {@link #record} may be called from any thread. The send loop and the commands run on the configured
  * executor (one task at a time each per agent); MQTT callbacks run on the client's threads and only schedule them.
  */
@@ -59,6 +65,7 @@ public final class VehicleAgent implements AutoCloseable {
     private final Mqtt5AsyncClient client;
     private final TelemetryPump pump;
     private final CommandExecutor commands;
+    private final Optional<CarUpdates> updates;
     private final TelemetryPayloads payloads = new TelemetryPayloads();
     private final @Nullable ExecutorService ownedExecutor;
     private final Random jitter;
@@ -99,7 +106,14 @@ public final class VehicleAgent implements AutoCloseable {
                 this::publishResult,
                 config.clock(),
                 config.executor().orElse(ownedExecutor));
+        this.updates = config.updates()
+                .map(u -> CarUpdates.open(
+                        config.vin(),
+                        config.credentials(),
+                        u,
+                        u.dir().orElse(config.bufferDir().resolve(config.vin().value() + ".update"))));
         String commandTopic = Topics.commands(config.vin());
+        String updatesTopic = Topics.updates(config.vin());
         // ALL, not SUBSCRIBED: with a persistent session (cleanStart=false) the broker may deliver queued commands
         // right after CONNACK, before this client instance has re-subscribed; SUBSCRIBED would drop those.
         client.publishes(MqttGlobalPublishFilter.ALL, publish -> {
@@ -107,6 +121,8 @@ public final class VehicleAgent implements AutoCloseable {
                 byte[] payload = publish.getPayloadAsBytes();
                 config.commandHandler().accept(payload);
                 commands.submit(payload);
+            } else if (publish.getTopic().toString().equals(updatesTopic)) {
+                updates.ifPresent(u -> u.onNotification(publish.getPayloadAsBytes()));
             }
         });
     }
@@ -150,6 +166,7 @@ public final class VehicleAgent implements AutoCloseable {
             return;
         }
         LOG.info("{}: connecting to {}:{}", config.vin(), config.host(), config.port());
+        updates.ifPresent(CarUpdates::start);
         client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(config.sessionExpirySeconds())
@@ -237,8 +254,28 @@ public final class VehicleAgent implements AutoCloseable {
                         LOG.warn("{}: subscribing to commands failed: {}", config.vin(), error.toString());
                     }
                 });
+        updates.ifPresent(u -> subscribeUpdates(u));
         commands.republishPending();
         pump.request();
+    }
+
+    /** Update notifications are a hint; the poll right after the subscription catches what was missed offline. */
+    private void subscribeUpdates(CarUpdates u) {
+        client.subscribeWith()
+                .topicFilter(Topics.updates(config.vin()))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
+                .whenComplete((subAck, error) -> {
+                    if (error != null) {
+                        LOG.warn("{}: subscribing to updates failed: {}", config.vin(), error.toString());
+                    }
+                    u.connected();
+                });
+    }
+
+    /** The car's update stack, if {@link AgentConfig#updates()} is set. */
+    public Optional<CarUpdates> updates() {
+        return updates;
     }
 
     private void onDisconnected(MqttClientDisconnectedContext context) {
@@ -281,6 +318,7 @@ public final class VehicleAgent implements AutoCloseable {
         }
         pump.stop();
         commands.close();
+        updates.ifPresent(CarUpdates::close);
         long buffered = buffer.size();
         buffer.close();
         LOG.info("{}: closed, {} frame(s) stay buffered", config.vin(), buffered);

@@ -31,7 +31,7 @@ import java.util.function.Function;
  * extension that admits a client only if its certificate's CN equals its client identifier, records every inbound
  * PUBLISH and answers it with the PUBACK reason code a test chose for that client (success by default).
  */
-final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable {
     /** One PUBLISH as the broker received it. */
     record Received(String clientId, String topic, String contentType, byte[] payload) {}
 
@@ -39,11 +39,11 @@ final class TestBroker implements AutoCloseable {
     /** Per client id: the PUBACK reason code for each of its PUBLISHes; clients without an entry get success. */
     final Map<String, Function<Received, AckReasonCode>> acks = new ConcurrentHashMap<>();
 
-    final int port;
+    public final int port;
     private final Path dir;
     private EmbeddedHiveMQ hivemq;
 
-    TestBroker(Path dir, TestPki pki) throws Exception {
+    public TestBroker(Path dir, TestPki pki) throws Exception {
         port = freePort();
         Path conf = Files.createDirectories(dir.resolve("conf"));
         pki.writeServerStores(conf.resolve("server.p12"), conf.resolve("trust.p12"));
@@ -72,7 +72,7 @@ final class TestBroker implements AutoCloseable {
                 .build();
     }
 
-    void start() {
+    public void start() {
         hivemq.start().join();
     }
 
@@ -83,7 +83,7 @@ final class TestBroker implements AutoCloseable {
     }
 
     /** Whether the client holds a subscription to exactly this topic filter. */
-    boolean subscribed(String clientId, String topicFilter) {
+    public boolean subscribed(String clientId, String topicFilter) {
         return Services.subscriptionStore().getSubscriptions(clientId).join().stream()
                 .anyMatch(s -> s.getTopicFilter().equals(topicFilter));
     }
@@ -92,7 +92,7 @@ final class TestBroker implements AutoCloseable {
      * Publishes to one client's own subscription (QoS 1) through HiveMQ's extension publish service, as the cloud's
      * MQTT gateway sends commands; true once the broker took it for a matching subscription of that client.
      */
-    boolean publishToClient(String clientId, String topic, byte[] payload) {
+    public boolean publishToClient(String clientId, String topic, byte[] payload) {
         Publish publish = Builders.publish()
                 .topic(topic)
                 .qos(Qos.AT_LEAST_ONCE)

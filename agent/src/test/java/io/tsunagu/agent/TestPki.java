@@ -28,21 +28,21 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A throw-away fleet CA for tests: issues a server certificate for localhost and client certificates with CN = VIN. */
-final class TestPki {
-    static final char[] STORE_PASSWORD = "changeit".toCharArray();
+public final class TestPki {
+    public static final char[] STORE_PASSWORD = "changeit".toCharArray();
 
     private final KeyPair caKeys = ecKeys();
     private final X509Certificate caCert;
     private final AtomicLong serial = new AtomicLong(1);
 
-    TestPki() throws Exception {
+    public TestPki() throws Exception {
         X509v3CertificateBuilder builder = builder("CN=Test Fleet CA", caKeys);
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         caCert = sign(builder);
     }
 
     /** Client credentials whose certificate's CN is {@code cn}. */
-    AgentCredentials client(String cn) throws Exception {
+    public AgentCredentials client(String cn) throws Exception {
         KeyPair keys = ecKeys();
         X509v3CertificateBuilder builder = builder("CN=" + cn, keys);
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
@@ -54,7 +54,7 @@ final class TestPki {
     }
 
     /** Writes a PKCS#12 key store with the server key (SAN localhost, 127.0.0.1) and a trust store with the CA. */
-    void writeServerStores(Path keyStore, Path trustStore) throws Exception {
+    public void writeServerStores(Path keyStore, Path trustStore) throws Exception {
         KeyPair keys = ecKeys();
         X509v3CertificateBuilder builder = builder("CN=localhost", keys);
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
@@ -72,7 +72,7 @@ final class TestPki {
         store(trust, trustStore);
     }
 
-    String caPem() throws Exception {
+    public String caPem() throws Exception {
         return pem("CERTIFICATE", caCert.getEncoded());
     }
 

@@ -1,15 +1,18 @@
 package io.tsunagu.app;
 
+import io.tsunagu.agent.command.PairingConfirmation;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.TsunaguServer;
 import io.tsunagu.server.fleet.IssuedCredentials;
 import io.tsunagu.sim.FleetConfig;
 import io.tsunagu.sim.FleetSimulator;
 import io.tsunagu.sim.FleetStats;
+import io.tsunagu.sim.FleetUpdates;
 import io.tsunagu.sim.VinGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -100,8 +103,20 @@ final class DemoCommand implements Runnable {
                 .withBroker("localhost", tsunagu.mqttPort())
                 .withSpeed(speed)
                 .withReportRate(reportIntervalMs, 1);
+        // With the HTTPS listener on, the demo cars take updates (DDI, Uptane, A/B) like real ones.
+        Optional<FleetUpdates> updates = tsunagu.httpsPort().isPresent()
+                ? Optional.of(FleetUpdates.of(
+                        URI.create("https://localhost:" + tsunagu.httpsPort().getAsInt())))
+                : Optional.empty();
         FleetSimulator fleet = new FleetSimulator(
-                config, new LocalProvisioner(tsunagu.registry(), tsunagu.provisioning(), tsunagu.commandKey()));
+                config,
+                new LocalProvisioner(
+                        tsunagu.registry(),
+                        tsunagu.provisioning(),
+                        tsunagu.commandKey(),
+                        updates.map(u -> tsunagu.uptane())),
+                PairingConfirmation.APPROVE,
+                updates);
         fleet.start();
         return fleet;
     }

@@ -6,6 +6,7 @@ import io.tsunagu.agent.VehicleAgent;
 import io.tsunagu.agent.command.CommandKey;
 import io.tsunagu.agent.command.PairingConfirmation;
 import io.tsunagu.agent.command.RevocationConfirmation;
+import io.tsunagu.agent.update.UpdateSettings;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.sim.model.EvModel;
 import io.tsunagu.sim.model.VehicleProfile;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -43,6 +45,7 @@ public final class FleetSimulator implements AutoCloseable {
     private final FleetConfig config;
     private final Provisioner provisioner;
     private final PairingConfirmation pairing;
+    private final Optional<FleetUpdates> updates;
     private final ScheduledExecutorService scheduler;
     private final List<Car> cars = new ArrayList<>();
     private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
@@ -56,12 +59,29 @@ public final class FleetSimulator implements AutoCloseable {
 
     /** A fleet whose cars answer {@code keys.pair} with {@code pairing}. */
     public FleetSimulator(FleetConfig config, Provisioner provisioner, PairingConfirmation pairing) {
+        this(config, provisioner, pairing, Optional.empty());
+    }
+
+    /**
+     * A fleet whose cars also take software updates (those whose provisioning returned Uptane roots), see {@link
+     * FleetUpdates}.
+     */
+    public FleetSimulator(
+            FleetConfig config, Provisioner provisioner, PairingConfirmation pairing, Optional<FleetUpdates> updates) {
         this.config = config;
         this.provisioner = provisioner;
         this.pairing = pairing;
+        this.updates = updates;
         this.scheduler = Executors.newScheduledThreadPool(
                 config.threads(),
                 Thread.ofPlatform().name("fleet-", 0).daemon(true).factory());
+    }
+
+    /** The VINs of a fleet with {@code config}, sorted (the order in which a rollout campaign forms its groups). */
+    public static List<Vin> sortedVins(FleetConfig config) {
+        return VinGenerator.generate(config.cars(), config.seed()).stream()
+                .sorted(Comparator.comparing(Vin::value))
+                .toList();
     }
 
     /** The fleet's VINs, in car order (deterministic for the seed). */
@@ -97,7 +117,7 @@ public final class FleetSimulator implements AutoCloseable {
         AtomicReference<Optional<VehicleAgent>> agentRef = new AtomicReference<>(Optional.empty());
         SimulatedActuators actuators = new SimulatedActuators(
                 model, m -> agentRef.get().ifPresent(agent -> agent.record(m.timeMs(), m.signals())));
-        AgentConfig agentConfig = AgentConfig.builder(vin, provisioned.credentials())
+        AgentConfig.Builder agentConfig = AgentConfig.builder(vin, provisioned.credentials())
                 .host(config.host())
                 .port(config.port())
                 .bufferDir(config.bufferDir())
@@ -109,12 +129,31 @@ public final class FleetSimulator implements AutoCloseable {
                         .collect(Collectors.toMap(CommandKey::keyId, CommandKey::key, (a, b) -> b)))
                 .actuators(actuators)
                 .pairingConfirmation(pairing)
-                .revocationConfirmation(RevocationConfirmation.APPROVE)
-                .build();
-        VehicleAgent agent = new VehicleAgent(agentConfig);
+                .revocationConfirmation(RevocationConfirmation.APPROVE);
+        updates.ifPresent(
+                u -> provisioned.updateRoots().ifPresent(roots -> agentConfig.updates(updateSettings(u, vin, roots))));
+        VehicleAgent agent = new VehicleAgent(agentConfig.build());
         agentRef.set(Optional.of(agent));
         agent.start();
         return new Car(vin, model, agent);
+    }
+
+    private UpdateSettings updateSettings(FleetUpdates u, Vin vin, Provisioner.UpdateRoots roots) {
+        return UpdateSettings.builder(u.origin(), roots.directorRoot(), roots.imageRoot())
+                .ecu(FleetUpdates.ECU, u.hardwareId(), u.factoryVersion())
+                .pollIntervalMs(u.pollIntervalMs())
+                .healthCheck(u.healthCheck(vin))
+                .scheduler(scheduler)
+                .build();
+    }
+
+    /** What car {@code vin} runs on its ECU now, if it takes updates. */
+    public Optional<String> installedVersion(Vin vin) {
+        return cars.stream()
+                .filter(c -> c.vin.equals(vin))
+                .findFirst()
+                .flatMap(c -> c.agent.updates())
+                .map(u -> u.ab().installed(FleetUpdates.ECU).version());
     }
 
     private void tick(Car car) {

@@ -5,6 +5,7 @@ import io.tsunagu.agent.command.CommandKey;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.sim.model.VehicleProfile;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Registers a simulated car with the cloud and returns the credentials it connects with (a client certificate with
@@ -30,10 +31,38 @@ public interface Provisioner {
      *
      * @param credentials its TLS identity
      * @param commandKeys the fleet keys it executes commands from
+     * @param updateRoots the Uptane roots, if the cloud serves updates (the car then runs an update client when the
+     *     fleet has {@link FleetUpdates})
      */
-    record Provisioned(AgentCredentials credentials, List<CommandKey> commandKeys) {
+    record Provisioned(AgentCredentials credentials, List<CommandKey> commandKeys, Optional<UpdateRoots> updateRoots) {
         public Provisioned {
             commandKeys = List.copyOf(commandKeys);
+        }
+
+        /** A car provisioned without Uptane roots: it cannot take updates. */
+        public Provisioned(AgentCredentials credentials, List<CommandKey> commandKeys) {
+            this(credentials, commandKeys, Optional.empty());
+        }
+    }
+
+    /**
+     * The Uptane roots a car is provisioned with (Uptane: metadata pre-installed at manufacture), raw signed JSON as
+     * the registration response carries them.
+     */
+    record UpdateRoots(byte[] directorRoot, byte[] imageRoot) {
+        public UpdateRoots {
+            directorRoot = directorRoot.clone();
+            imageRoot = imageRoot.clone();
+        }
+
+        @Override
+        public byte[] directorRoot() {
+            return directorRoot.clone();
+        }
+
+        @Override
+        public byte[] imageRoot() {
+            return imageRoot.clone();
         }
     }
 }

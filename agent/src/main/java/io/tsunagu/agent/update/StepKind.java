@@ -6,12 +6,14 @@ import java.util.Locale;
  * The steps of an update action as the car reports them, in the order they happen. {@link #COMMITTED}, {@link
  * #ROLLED_BACK} and {@link #FAILED} are final: exactly one of them ends every action the car started to install.
  * Mapping to hawkBit DDI feedback ({@code status.execution} / {@code result.finished}): downloading → {@code
- * download}, installing/installed/rebooting → {@code proceeding}, committed → {@code closed/success}, rolled_back and
+ * download}, downloaded → {@code downloaded}, installing/installed/rebooting → {@code proceeding}, committed → {@code closed/success}, rolled_back and
  * failed → {@code closed/failure}.
  */
 public enum StepKind {
     /** The update client is fetching the image (reported by the client, not by the A/B system). */
     DOWNLOADING,
+    /** Every image of the action is downloaded and verified (reported by the client, not by the A/B system). */
+    DOWNLOADED,
     /** Writing the image into the inactive slot has started. */
     INSTALLING,
     /** The slot holds the image, verified by its SHA-256, and is marked as the trial slot. */

@@ -35,7 +35,7 @@ public final class UpdateOutbox {
 
     /**
      * Durably queues a step the update client observed before the A/B system got the image: {@link
-     * StepKind#DOWNLOADING}, or {@link StepKind#FAILED} (e.g. {@code verification_failed: bad signature}), which also
+     * StepKind#DOWNLOADING}, {@link StepKind#DOWNLOADED}, or {@link StepKind#FAILED} (e.g. {@code verification_failed: bad signature}), which also
      * remembers the action's {@link UpdateOutcome}.
      *
      * @throws AgentException {@code invalid_update_step} for any other kind: those belong to the A/B system
@@ -44,12 +44,12 @@ public final class UpdateOutbox {
             UpdateActionId actionId, EcuSerial ecu, StepKind kind, String version, Optional<String> reason) {
         var tx = store.get().transaction();
         switch (kind) {
-            case DOWNLOADING -> tx.step(actionId, ecu, kind, version, reason);
+            case DOWNLOADING, DOWNLOADED -> tx.step(actionId, ecu, kind, version, reason);
             case FAILED -> tx.finish(new UpdateOutcome(actionId, ecu, kind, version, reason));
             default ->
                 throw new AgentException(
                         "invalid_update_step",
-                        "only downloading and failed are recorded by the client, not " + kind,
+                        "only downloading, downloaded and failed are recorded by the client, not " + kind,
                         false);
         }
         return tx.commit().getFirst();
