@@ -39,7 +39,7 @@ final class ArtifactsCommand implements Runnable {
 
     @Command(
             name = "upload",
-            mixinStandardHelpOptions = true,
+            // No standard mixin: its -V/--version would clash with the image's --version.
             description = {
                 "Upload an image; it is streamed, stored once under its SHA-256 and refused if it arrives altered.",
                 "The file is read twice: once to compute its SHA-256 here, once to send it."
@@ -50,6 +50,12 @@ final class ArtifactsCommand implements Runnable {
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help message and exit.")
+        boolean help;
 
         @Parameters(index = "0", description = "The image file.")
         Path file;

@@ -81,6 +81,15 @@ class ArtifactsCommandTest {
         assertThat(upload.err()).contains("HTTP 400").contains("empty");
     }
 
+    @Test
+    void uploadHelpPrintsItsUsageAlthoughTheImageHasAVersionOption() {
+        Run help = run("artifacts", "upload", "--help");
+
+        assertThat(help.code()).as(help.err()).isZero();
+        assertThat(help.err()).doesNotContain("Missing required");
+        assertThat(help.out()).contains("Usage: tsunagu artifacts upload").contains("--hardware-id");
+    }
+
     private record Run(int code, String out, String err) {}
 
     private Run run(String... args) {
