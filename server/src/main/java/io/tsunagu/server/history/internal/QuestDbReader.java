@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  */
 public final class QuestDbReader implements AutoCloseable {
     /** Distinct SQL texts kept compiled; the store asks a few dozen shapes (path counts, steps). */
-    static final int MAX_CACHED_SQL = 256;
+    static final int MAX_CACHED_SQL = 64;
 
     /** A bind value for a TIMESTAMP parameter, in QuestDB's unit (microseconds since the epoch). */
     public record Micros(long value) {
