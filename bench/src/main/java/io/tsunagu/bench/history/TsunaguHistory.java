@@ -10,15 +10,13 @@ import io.tsunagu.server.history.HistoryQuery;
 import io.tsunagu.server.history.QuestDbSampleStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Tsunagu's own history API on its store: {@link QuestDbSampleStore#query} page by page with the largest page a caller
  * may ask for ({@link HistoryQuery#MAX_LIMIT}), exactly what {@code GET /api/v1/vehicles/{vin}/history?limit=10000}
- * runs (without HTTP and JSON). The store has no "one signal of every car" read: the latest SoC of every car goes
- * through {@link QuestDbSampleStore#latestAll()} (every signal of every car, as the twin is rebuilt at start) and picks
- * the signal, so it reads twenty times the rows the question needs.
+ * runs (without HTTP and JSON). The latest SoC of every car is {@link QuestDbSampleStore#latestOfEveryCar(String)},
+ * the store's one-signal fleet read (one row per car).
  */
 public final class TsunaguHistory implements HistoryEngine {
     private final QuestDbSampleStore store;
@@ -52,12 +50,8 @@ public final class TsunaguHistory implements HistoryEngine {
     @Override
     public Answer latestOfEveryCar(String path) {
         List<Answer.Row> rows = new ArrayList<>();
-        for (Map.Entry<Vin, List<Sample>> car : store.latestAll().entrySet()) {
-            for (Sample sample : car.getValue()) {
-                if (sample.path().equals(path)) {
-                    rows.add(new Answer.Row(car.getKey().value(), sample.tsMs(), number(sample.value())));
-                }
-            }
+        for (Sample sample : store.latestOfEveryCar(path)) {
+            rows.add(new Answer.Row(sample.vin().value(), sample.tsMs(), number(sample.value())));
         }
         return new Answer(rows);
     }

@@ -12,9 +12,8 @@ final class HistoryQueryNotes {
                     + " DuckDB scans every row of the time range it cannot prune (no index), so 'hour' and 'latest'"
                     + " cost it more on a full fleet-day than here; QuestDB reads one car through the vin index and"
                     + " finds latest rows scanning backwards, so its cost grows less with the fleet.",
-            "tsunagu-latest is SampleStore.latestAll() (every signal of every car, the twin rebuild at start), the"
-                    + " store's only fleet-wide read; the product answers 'latest SoC of every car' from the"
-                    + " in-memory twin.");
+            "tsunagu-latest is SampleStore.latestOfEveryCar(path) (LATEST ON ts PARTITION BY vin over one"
+                    + " signal); the product's REST API answers current values from the in-memory twin.");
 
     private HistoryQueryNotes() {}
 }

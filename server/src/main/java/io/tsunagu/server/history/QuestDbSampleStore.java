@@ -18,6 +18,7 @@ import io.questdb.std.str.Utf8String;
 import io.tsunagu.protocol.TsunaguException;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
+import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.history.internal.QuestDbHistoryQueries;
 import io.tsunagu.server.history.internal.QuestDbReader;
 import io.tsunagu.server.history.internal.QuestDbReader.Micros;
@@ -89,17 +90,16 @@ public final class QuestDbSampleStore implements SampleStore {
     private final QuestDbHistoryQueries queries;
     private volatile boolean closed;
 
-    private QuestDbSampleStore(CairoEngine engine, TableToken table) {
+    private QuestDbSampleStore(CairoEngine engine, TableToken table, SignalCatalog catalog) {
         this.engine = engine;
         this.table = table;
         this.applyJob = new ApplyWal2TableJob(engine, 0);
         this.walPurgeJob = new WalPurgeJob(engine);
         this.partitionPurgeJob = new O3PartitionPurgeJob(engine, 1);
         this.reader = new QuestDbReader(engine);
-        this.queries = new QuestDbHistoryQueries(TABLE, reader, columns);
+        this.queries = new QuestDbHistoryQueries(TABLE, reader, columns, catalog);
     }
 
-    /** Opens (creating if needed) the store in {@code dir}; a directory is owned by one open store at a time. */
     /**
      * QuestDB logs through its own logger to stdout, not SLF4J. Its configuration is chosen by the JVM-wide system
      * property {@code out} (a classpath resource or file), read once when QuestDB first logs; unless the operator set
@@ -113,7 +113,19 @@ public final class QuestDbSampleStore implements SampleStore {
 
     private static final String QUESTDB_LOG_PROPERTY = "out";
 
+    /**
+     * Opens (creating if needed) the store in {@code dir}; a directory is owned by one open store at a time. Signals
+     * are typed by the bundled VSS 6.0 catalog; a server with an overlay uses {@link #open(Path, SignalCatalog)}.
+     */
     public static QuestDbSampleStore open(Path dir) {
+        return open(dir, SignalCatalog.vss6());
+    }
+
+    /**
+     * As {@link #open(Path)}; {@code catalog} (the one ingest validates against) tells which signals are numeric, so
+     * a numeric aggregate over a text signal is refused without reading the stored rows.
+     */
+    public static QuestDbSampleStore open(Path dir, SignalCatalog catalog) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -123,7 +135,7 @@ public final class QuestDbSampleStore implements SampleStore {
         CairoEngine engine = new CairoEngine(syncCommitConfiguration(dir));
         try {
             execute(engine, CREATE_TABLE);
-            QuestDbSampleStore store = new QuestDbSampleStore(engine, engine.verifyTableName(TABLE));
+            QuestDbSampleStore store = new QuestDbSampleStore(engine, engine.verifyTableName(TABLE), catalog);
             store.recoverUnappliedWal();
             LOG.info("history store open at {}", dir);
             return store;
@@ -258,6 +270,12 @@ public final class QuestDbSampleStore implements SampleStore {
     }
 
     @Override
+    public List<Sample> latestOfEveryCar(String path) {
+        ensureOpen();
+        return queries.latestOfEveryCar(path);
+    }
+
+    @Override
     public Map<Vin, List<Sample>> latestAll() {
         ensureOpen();
         return queries.latestAll();
@@ -295,6 +313,7 @@ public final class QuestDbSampleStore implements SampleStore {
                 return;
             }
             closed = true;
+            reader.close();
             applyJob.close();
             walPurgeJob.close();
             partitionPurgeJob.close();

@@ -51,6 +51,12 @@ public interface SampleStore extends AutoCloseable {
     /** The newest sample of every signal this car ever reported, ordered by path; empty for an unknown car. */
     List<Sample> latest(Vin vin);
 
+    /**
+     * The newest sample of one signal of every car that ever reported it, ordered by VIN (fleet-wide latest values,
+     * e.g. every car's state of charge); reads one row per car, not every signal of every car.
+     */
+    List<Sample> latestOfEveryCar(String path);
+
     /** {@link #latest(Vin)} for every car with history; used to rebuild the twin when the server starts. */
     Map<Vin, List<Sample>> latestAll();
 
