@@ -123,14 +123,15 @@ public final class TsunaguServer implements AutoCloseable {
             this.users = new ApiUsers(database.dataSource(), clock);
             this.adminToken = users.ensureAdmin(dataDir.resolve("admin.token"));
 
-            this.history = QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")));
+            SignalCatalog catalog = catalog(config);
+            // The catalog (with any overlay) tells history which signals are text, so it never scans to find out.
+            this.history = QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")), catalog);
             closeables.push(history);
             this.twins = new TwinStore();
             Map<Vin, List<Sample>> latest = history.latestAll();
             twins.restore(latest);
             LOG.info("twin restored for {} vehicles from history", latest.size());
 
-            SignalCatalog catalog = catalog(config);
             this.rejections = new RejectionLog(metrics, clock);
             IngestPipeline pipeline = new IngestPipeline(
                     config.ingest(),
