@@ -124,7 +124,6 @@ public final class TsunaguServer implements AutoCloseable {
             this.adminToken = users.ensureAdmin(dataDir.resolve("admin.token"));
 
             SignalCatalog catalog = catalog(config);
-            // The catalog (with any overlay) tells history which signals are text, so it never scans to find out.
             this.history = QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")), catalog);
             closeables.push(history);
             this.twins = new TwinStore();
@@ -349,6 +348,7 @@ public final class TsunaguServer implements AutoCloseable {
         byCar.forEach(twins::apply);
     }
 
+    /** VSS 6.0 plus any overlay: validates ingest and tells history which signals are text (no scan needed). */
     private static SignalCatalog catalog(ServerConfig config) {
         SignalCatalog catalog = SignalCatalog.vss6();
         if (config.catalogOverlay().isPresent()) {
