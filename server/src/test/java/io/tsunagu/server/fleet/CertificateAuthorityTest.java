@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.server.testing.ManualClock;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ class CertificateAuthorityTest {
 
     @Test
     void serverCertificateIsReusedForSameNamesAndReissuedWhenNamesChangeOrExpiryNears() {
-        MutableClock time = new MutableClock(Instant.now());
+        ManualClock time = new ManualClock(Instant.now());
         CertificateAuthority authority = CertificateAuthority.open(dir, time);
         X509Certificate first = authority
                 .serverIdentity(List.of("broker.example"), List.of("::1"))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.metadata.MetadataDatabase;
+import io.tsunagu.server.testing.ManualClock;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class VehicleRegistryTest {
     @TempDir
     Path dataDir;
 
-    MutableClock clock = new MutableClock(START);
+    ManualClock clock = new ManualClock(START);
     MetadataDatabase db;
     VehicleRegistry registry;
 

@@ -8,6 +8,7 @@ import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.telemetry.SignalValue;
 import io.tsunagu.server.fleet.VehicleRegistry;
 import io.tsunagu.server.metadata.MetadataDatabase;
+import io.tsunagu.server.testing.ManualClock;
 import io.tsunagu.server.testing.TestVins;
 import io.tsunagu.server.twin.TwinStore;
 import io.tsunagu.server.update.rollout.Feedback.Execution;

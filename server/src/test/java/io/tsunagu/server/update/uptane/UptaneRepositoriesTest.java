@@ -18,6 +18,7 @@ import io.tsunagu.protocol.update.VerifiedUpdate;
 import io.tsunagu.server.fleet.VehicleRegistry;
 import io.tsunagu.server.metadata.MetadataDatabase;
 import io.tsunagu.server.observe.Metrics;
+import io.tsunagu.server.testing.ManualClock;
 import io.tsunagu.server.testing.TestVins;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.tsunagu.server.fleet;
+package io.tsunagu.server.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,15 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A test clock that moves only when told to. */
-final class MutableClock extends Clock {
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
