@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param artifactMaxBytes largest OTA artifact (software image) accepted for upload, in bytes
  * @param uptane how the Uptane image repository and director sign (thresholds, lifetimes, refresher)
  * @param ddi the hawkBit DDI device API: tenant name and the polling sleep told to devices
+ * @param historyColdAfter when present, closed history days older than this are converted to Parquet every hour
+ *     ({@link io.tsunagu.server.history.ColdDayCompactor}); off by default (see docs/architecture.md, "Cold days")
  */
 public record ServerConfig(
         Path dataDir,
@@ -47,7 +49,8 @@ public record ServerConfig(
         String jdbcPassword,
         long artifactMaxBytes,
         UptaneConfig uptane,
-        DdiSettings ddi) {
+        DdiSettings ddi,
+        Optional<Duration> historyColdAfter) {
     /** Default largest artifact: 8 GiB, enough for a full infotainment image. */
     public static final long DEFAULT_ARTIFACT_MAX_BYTES = 8L << 30;
 
@@ -65,6 +68,11 @@ public record ServerConfig(
         }
         if (artifactMaxBytes <= 0) {
             throw new IllegalArgumentException("artifact.max-bytes must be > 0, got " + artifactMaxBytes);
+        }
+        if (historyColdAfter.isPresent()
+                && (historyColdAfter.get().isNegative()
+                        || historyColdAfter.get().isZero())) {
+            throw new IllegalArgumentException("history.cold-after must be > 0, got " + historyColdAfter.get());
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("history.retention-days must be > 0, got " + retention.toDays());
@@ -90,7 +98,8 @@ public record ServerConfig(
                 "",
                 DEFAULT_ARTIFACT_MAX_BYTES,
                 UptaneConfig.defaults(),
-                DdiSettings.defaults());
+                DdiSettings.defaults(),
+                Optional.empty());
     }
 
     public ServerConfig withPorts(String bindAddress, int mqttPort, int httpPort) {
@@ -111,7 +120,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withIngest(IngestConfig ingest) {
@@ -132,7 +142,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withRetention(Duration retention) {
@@ -153,7 +164,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withCatalogOverlay(Optional<Path> overlay) {
@@ -174,7 +186,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withDatabase(Optional<String> url, String user, String password) {
@@ -195,7 +208,8 @@ public record ServerConfig(
                 password,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     /** The HTTPS port: 0 picks a free one, -1 turns the listener off. */
@@ -217,7 +231,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withArtifactMaxBytes(long maxBytes) {
@@ -238,7 +253,8 @@ public record ServerConfig(
                 jdbcPassword,
                 maxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withUptane(UptaneConfig uptane) {
@@ -259,7 +275,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     /** The hawkBit DDI settings (tenant, polling sleep). */
@@ -281,6 +298,30 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                settings);
+                settings,
+                historyColdAfter);
+    }
+
+    /** Closed history days older than {@code coldAfter} go to Parquet every hour; empty turns it off. */
+    public ServerConfig withHistoryColdAfter(Optional<Duration> coldAfter) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                httpsPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                artifactMaxBytes,
+                uptane,
+                ddi,
+                coldAfter);
     }
 }

@@ -262,8 +262,9 @@ public final class QuestDbSampleStore implements SampleStore {
     }
 
     /**
-     * Converts every closed day whose newest sample is older than {@code coldAfter} before {@code now} (both truncated
-     * to UTC days) to Parquet, QuestDB's compressed in-place format; the day being written is never converted. Queries
+     * Converts every UTC day that ended at least {@code coldAfter} before {@code now} (counted in whole days: the
+     * cut-off is {@code now - coldAfter} truncated to its day) to Parquet, QuestDB's compressed in-place format; the
+     * day being written (the newest) is never converted. Queries
      * read converted days as before. A later sample for a converted day converts it back to native before it is
      * written; the next call converts it again.
      *
