@@ -69,13 +69,15 @@ public record ServerConfig(
         if (artifactMaxBytes <= 0) {
             throw new IllegalArgumentException("artifact.max-bytes must be > 0, got " + artifactMaxBytes);
         }
-        if (historyColdAfter.isPresent()
-                && (historyColdAfter.get().isNegative()
-                        || historyColdAfter.get().isZero())) {
-            throw new IllegalArgumentException("history.cold-after must be > 0, got " + historyColdAfter.get());
-        }
+        historyColdAfter.ifPresent(ServerConfig::requirePositiveColdAfter);
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("history.retention-days must be > 0, got " + retention.toDays());
+        }
+    }
+
+    private static void requirePositiveColdAfter(Duration coldAfter) {
+        if (coldAfter.isNegative() || coldAfter.isZero()) {
+            throw new IllegalArgumentException("history.cold-after must be > 0, got " + coldAfter);
         }
     }
 
