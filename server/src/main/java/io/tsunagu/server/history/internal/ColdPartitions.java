@@ -9,8 +9,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Never the day being written.</b> Only days whose newest row is older than the cutoff, and never QuestDB's active
  * (last) partition, are converted; QuestDB refuses the active partition anyway.
  *
- * <p>Not thread-safe: the store calls it under its write lock. {@link #coldUntilMicros} is read on every append.
+ * <p>Changes run under the store's write lock; the counts may be read from any thread (metrics).
  */
 public final class ColdPartitions {
     private static final Logger LOG = LoggerFactory.getLogger(ColdPartitions.class);
@@ -42,9 +43,9 @@ public final class ColdPartitions {
     private final QuestDbReader reader;
     private final Consumer<String> alter;
     private final Runnable applyWal;
-    private final TreeSet<Long> parquetDays = new TreeSet<>();
+    private final ConcurrentSkipListSet<Long> parquetDays = new ConcurrentSkipListSet<>();
     private volatile long coldUntilMicros;
-    private long thawed;
+    private final AtomicLong thawed = new AtomicLong();
 
     /**
      * @param alter runs an {@code ALTER TABLE} statement (written to the table's WAL)
@@ -115,7 +116,7 @@ public final class ColdPartitions {
             releaseReaders();
             parquetDays.remove(day);
             publish();
-            thawed++;
+            thawed.incrementAndGet();
             LOG.info("history: late samples for day {}; converted it back to native until the next compaction", name);
         }
     }
@@ -144,7 +145,7 @@ public final class ColdPartitions {
 
     /** Days converted back to native for late samples since open. */
     public long thawed() {
-        return thawed;
+        return thawed.get();
     }
 
     /** Days now in Parquet. */
