@@ -90,6 +90,13 @@ final class ServerOptions {
             description = "Days of history kept (default: ${DEFAULT-VALUE}).")
     long retentionDays;
 
+    @Option(
+            names = "--history-cold-after-days",
+            defaultValue = "0",
+            description = "Convert closed history days older than this many days to Parquet, hourly (0: off;"
+                    + " default: ${DEFAULT-VALUE}). Smaller on disk, slower one-car reads of those days.")
+    long coldAfterDays;
+
     @Option(names = "--catalog-overlay", description = "VSS overlay JSON with extra or changed signals.")
     Optional<Path> catalogOverlay;
 
@@ -137,6 +144,7 @@ final class ServerOptions {
                 jdbcPassword,
                 artifactMaxBytes,
                 UptaneConfig.defaults().withThreshold(uptaneThreshold),
-                new DdiSettings(ddiTenant, Duration.ofSeconds(ddiPollingSleepSeconds)));
+                new DdiSettings(ddiTenant, Duration.ofSeconds(ddiPollingSleepSeconds)),
+                coldAfterDays > 0 ? Optional.of(Duration.ofDays(coldAfterDays)) : Optional.empty());
     }
 }

@@ -1,5 +1,6 @@
 package io.tsunagu.bench;
 
+import io.tsunagu.bench.micro.ColdQueryCost;
 import io.tsunagu.bench.micro.EvFleet;
 import io.tsunagu.bench.micro.HistoryFootprint;
 import io.tsunagu.bench.micro.HistoryFootprint.Footprint;
@@ -132,6 +133,7 @@ final class BenchReport {
                             : "; plus %.1f B/sample of WAL segments until the 30 s purge"
                                     .formatted((double) walBytes / footprint.samples()));
         }
+        footprints.forEach(footprint -> footprint.queryCost().ifPresent(this::printColdQueryCost));
         Footprint tsunagu = footprints.getFirst();
         if (tsunagu.bytesPerSample() > 4) {
             out.printf(
@@ -140,6 +142,25 @@ final class BenchReport {
                             + " path symbol 4 B, seq 8 B, kind 1 B, num 8 B and a txt varchar entry (16 B even when empty), uncompressed.%n",
                     tsunagu.bytesPerSample() / 4);
         }
+    }
+
+    private void printColdQueryCost(ColdQueryCost cost) {
+        out.printf(Locale.ROOT, "history on a cold (Parquet) day: CPU us per query, native -> Parquet%n");
+        ColdQueryCost.Side before = cost.nativeDay();
+        ColdQueryCost.Side after = cost.parquetDay();
+        out.printf(
+                Locale.ROOT,
+                "  one car's raw day %,.0f -> %,.0f (%.2fx); one series 1-min avg %,.0f -> %,.0f (%.2fx);"
+                        + " latest of every car %,.0f -> %,.0f (%.2fx)%n",
+                before.rawCarMicros(),
+                after.rawCarMicros(),
+                after.rawCarMicros() / before.rawCarMicros(),
+                before.downsampledMicros(),
+                after.downsampledMicros(),
+                after.downsampledMicros() / before.downsampledMicros(),
+                before.latestMicros(),
+                after.latestMicros(),
+                after.latestMicros() / before.latestMicros());
     }
 
     /** Results by "Class.method" plus "[param=value,...]" when the benchmark has parameters, in name order. */

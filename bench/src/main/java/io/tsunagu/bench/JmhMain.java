@@ -103,7 +103,12 @@ public final class JmhMain {
             Path scratch = Files.createTempDirectory("tsunagu-bench-footprint-");
             try {
                 List<HistoryFootprint.Footprint> measured = new ArrayList<>();
-                for (String writer : List.of("tsunagu", "raw-wal", "raw-table", HistoryFootprint.PARQUET)) {
+                for (String writer : List.of(
+                        "tsunagu",
+                        "raw-wal",
+                        "raw-table",
+                        HistoryFootprint.PARQUET,
+                        HistoryFootprint.TSUNAGU_PARQUET)) {
                     measured.add(footprint.measure(writer, scratch));
                 }
                 return measured;

@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param artifactMaxBytes largest OTA artifact (software image) accepted for upload, in bytes
  * @param uptane how the Uptane image repository and director sign (thresholds, lifetimes, refresher)
  * @param ddi the hawkBit DDI device API: tenant name and the polling sleep told to devices
+ * @param historyColdAfter when present, closed history days older than this are converted to Parquet every hour
+ *     ({@link io.tsunagu.server.history.ColdDayCompactor}); off by default (see docs/architecture.md, "Cold days")
  */
 public record ServerConfig(
         Path dataDir,
@@ -47,7 +49,8 @@ public record ServerConfig(
         String jdbcPassword,
         long artifactMaxBytes,
         UptaneConfig uptane,
-        DdiSettings ddi) {
+        DdiSettings ddi,
+        Optional<Duration> historyColdAfter) {
     /** Default largest artifact: 8 GiB, enough for a full infotainment image. */
     public static final long DEFAULT_ARTIFACT_MAX_BYTES = 8L << 30;
 
@@ -66,8 +69,15 @@ public record ServerConfig(
         if (artifactMaxBytes <= 0) {
             throw new IllegalArgumentException("artifact.max-bytes must be > 0, got " + artifactMaxBytes);
         }
+        historyColdAfter.ifPresent(ServerConfig::requirePositiveColdAfter);
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("history.retention-days must be > 0, got " + retention.toDays());
+        }
+    }
+
+    private static void requirePositiveColdAfter(Duration coldAfter) {
+        if (coldAfter.isNegative() || coldAfter.isZero()) {
+            throw new IllegalArgumentException("history.cold-after must be > 0, got " + coldAfter);
         }
     }
 
@@ -90,7 +100,8 @@ public record ServerConfig(
                 "",
                 DEFAULT_ARTIFACT_MAX_BYTES,
                 UptaneConfig.defaults(),
-                DdiSettings.defaults());
+                DdiSettings.defaults(),
+                Optional.empty());
     }
 
     public ServerConfig withPorts(String bindAddress, int mqttPort, int httpPort) {
@@ -111,7 +122,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withIngest(IngestConfig ingest) {
@@ -132,7 +144,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withRetention(Duration retention) {
@@ -153,7 +166,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withCatalogOverlay(Optional<Path> overlay) {
@@ -174,7 +188,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withDatabase(Optional<String> url, String user, String password) {
@@ -195,7 +210,8 @@ public record ServerConfig(
                 password,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     /** The HTTPS port: 0 picks a free one, -1 turns the listener off. */
@@ -217,7 +233,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withArtifactMaxBytes(long maxBytes) {
@@ -238,7 +255,8 @@ public record ServerConfig(
                 jdbcPassword,
                 maxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     public ServerConfig withUptane(UptaneConfig uptane) {
@@ -259,7 +277,8 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                ddi);
+                ddi,
+                historyColdAfter);
     }
 
     /** The hawkBit DDI settings (tenant, polling sleep). */
@@ -281,6 +300,30 @@ public record ServerConfig(
                 jdbcPassword,
                 artifactMaxBytes,
                 uptane,
-                settings);
+                settings,
+                historyColdAfter);
+    }
+
+    /** Closed history days older than {@code coldAfter} go to Parquet every hour; empty turns it off. */
+    public ServerConfig withHistoryColdAfter(Optional<Duration> coldAfter) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                httpsPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                artifactMaxBytes,
+                uptane,
+                ddi,
+                coldAfter);
     }
 }

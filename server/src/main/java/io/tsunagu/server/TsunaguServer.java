@@ -24,6 +24,7 @@ import io.tsunagu.server.fleet.CertificateAuthority;
 import io.tsunagu.server.fleet.ServerIdentity;
 import io.tsunagu.server.fleet.VehicleProvisioning;
 import io.tsunagu.server.fleet.VehicleRegistry;
+import io.tsunagu.server.history.ColdDayCompactor;
 import io.tsunagu.server.history.QuestDbSampleStore;
 import io.tsunagu.server.history.SampleStore;
 import io.tsunagu.server.ingest.IngestPipeline;
@@ -400,6 +401,11 @@ public final class TsunaguServer implements AutoCloseable {
                 60,
                 TimeUnit.MINUTES);
         closeables.push(scheduler::shutdownNow);
+        if (history instanceof QuestDbSampleStore store
+                && config.historyColdAfter().isPresent()) {
+            closeables.push(
+                    new ColdDayCompactor(store, config.historyColdAfter().get(), clock, metrics).start());
+        }
     }
 
     private static char[] randomPassword() {

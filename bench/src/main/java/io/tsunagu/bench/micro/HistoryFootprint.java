@@ -1,12 +1,16 @@
 package io.tsunagu.bench.micro;
 
 import io.tsunagu.protocol.telemetry.Sample;
+import io.tsunagu.server.history.QuestDbSampleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -35,6 +39,13 @@ public final class HistoryFootprint {
     /** The extra writer label of {@link #measure}: {@code raw-table}, then closed days converted to Parquet. */
     public static final String PARQUET = "raw-table+parquet";
 
+    /**
+     * The writer label of {@link #measure} for Tsunagu's own cold days: {@code tsunagu}, then the closed day converted
+     * by {@link QuestDbSampleStore#convertColdDays} (zstd Parquet plus the {@code vin} index QuestDB keeps), with
+     * {@link Footprint#queryCost()} measured before and after the conversion.
+     */
+    public static final String TSUNAGU_PARQUET = "tsunagu+parquet";
+
     /** The part of {@link Footprint#bytesByPart()} holding write-ahead-log segments. */
     public static final String WAL_PART = "wal segments (transient)";
 
@@ -49,7 +60,8 @@ public final class HistoryFootprint {
      * @param bytesByPart bytes on disk by column (its files in all partitions, with index and symbol table), {@code
      *     parquet} (all columns of converted days), {@value #WAL_PART}, and "table files" (metadata, transaction logs)
      */
-    public record Footprint(String writer, long samples, Map<String, Long> bytesByPart) {
+    public record Footprint(
+            String writer, long samples, Map<String, Long> bytesByPart, Optional<ColdQueryCost> queryCost) {
         /** Bytes that stay: everything but write-ahead-log segments. */
         public long storedBytes() {
             return bytesByPart.entrySet().stream()
@@ -65,12 +77,46 @@ public final class HistoryFootprint {
 
     /** Stores the data set with {@code writer} in a new directory below {@code scratch}, measures it, deletes it. */
     public Footprint measure(String writer, Path scratch) {
+        if (writer.equals(TSUNAGU_PARQUET)) {
+            return measureTsunaguCold(scratch.resolve("footprint-tsunagu-parquet"));
+        }
         boolean parquet = writer.equals(PARQUET);
         SampleAppender.Kind kind = parquet ? SampleAppender.Kind.RAW_TABLE : SampleAppender.Kind.of(writer);
         Path dir = scratch.resolve("footprint-" + kind.label() + (parquet ? "-parquet" : ""));
         try {
             long samples = write(kind, dir.resolve("db"), parquet);
-            return new Footprint(writer, samples, bytesByPart(dir.resolve("db")));
+            return new Footprint(writer, samples, bytesByPart(dir.resolve("db")), Optional.empty());
+        } finally {
+            try {
+                Directories.delete(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private Footprint measureTsunaguCold(Path dir) {
+        EvFleet fleet = new EvFleet(cars, 17, 1_200);
+        long samples = 0;
+        ColdQueryCost cost;
+        try (QuestDbSampleStore store = QuestDbSampleStore.open(dir.resolve("db"))) {
+            List<Sample> first = List.of();
+            for (int s = 0; s < seconds; s++) {
+                List<Sample> batch = fleet.nextSecond();
+                first = s == 0 ? batch : first;
+                store.appendDurably(batch);
+                samples += batch.size();
+            }
+            long dayEndMs = nextDayMs(fleet);
+            Sample seal = first.getFirst();
+            store.appendDurably(List.of(new Sample(seal.vin(), dayEndMs, seal.seq(), seal.path(), seal.value())));
+            ColdQueries queries = new ColdQueries(store, first, dayEndMs - DAY_MS, dayEndMs);
+            ColdQueryCost.Side before = queries.measure();
+            store.convertColdDays(Duration.ofDays(1), Instant.ofEpochMilli(dayEndMs + DAY_MS));
+            cost = new ColdQueryCost(before, queries.measure());
+        }
+        try {
+            return new Footprint(TSUNAGU_PARQUET, samples, bytesByPart(dir.resolve("db")), Optional.of(cost));
         } finally {
             try {
                 Directories.delete(dir);

@@ -14,11 +14,13 @@ import io.questdb.cairo.wal.WalPurgeJob;
 import io.questdb.cairo.wal.WalWriter;
 import io.questdb.griffin.SqlException;
 import io.questdb.griffin.SqlExecutionContextImpl;
+import io.questdb.griffin.engine.table.parquet.ParquetCompression;
 import io.questdb.std.str.Utf8String;
 import io.tsunagu.protocol.TsunaguException;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.vss.SignalCatalog;
+import io.tsunagu.server.history.internal.ColdPartitions;
 import io.tsunagu.server.history.internal.QuestDbHistoryQueries;
 import io.tsunagu.server.history.internal.QuestDbReader;
 import io.tsunagu.server.history.internal.QuestDbReader.Micros;
@@ -78,6 +80,7 @@ public final class QuestDbSampleStore implements SampleStore {
     private static final int NUM = 5;
     private static final int TXT = 6;
     private static final int MAX_APPLY_ROUNDS = 1000;
+    private static final int PARQUET_ZSTD_LEVEL = 9;
 
     private final CairoEngine engine;
     private final TableToken table;
@@ -88,6 +91,7 @@ public final class QuestDbSampleStore implements SampleStore {
     private final ValueColumns columns = new ValueColumns();
     private final QuestDbReader reader;
     private final QuestDbHistoryQueries queries;
+    private final ColdPartitions cold;
     private volatile boolean closed;
 
     private QuestDbSampleStore(CairoEngine engine, TableToken table, SignalCatalog catalog) {
@@ -98,6 +102,7 @@ public final class QuestDbSampleStore implements SampleStore {
         this.partitionPurgeJob = new O3PartitionPurgeJob(engine, 1);
         this.reader = new QuestDbReader(engine);
         this.queries = new QuestDbHistoryQueries(TABLE, reader, columns, catalog);
+        this.cold = new ColdPartitions(TABLE, engine, reader, sql -> execute(engine, sql), this::applyWal);
     }
 
     /**
@@ -137,6 +142,7 @@ public final class QuestDbSampleStore implements SampleStore {
             execute(engine, CREATE_TABLE);
             QuestDbSampleStore store = new QuestDbSampleStore(engine, engine.verifyTableName(TABLE), catalog);
             store.recoverUnappliedWal();
+            store.cold.load();
             LOG.info("history store open at {}", dir);
             return store;
         } catch (RuntimeException e) {
@@ -151,6 +157,17 @@ public final class QuestDbSampleStore implements SampleStore {
             public int getCommitMode() {
                 return CommitMode.SYNC;
             }
+
+            /** Cold days ({@link #convertColdDays}): zstd, not QuestDB's default lz4, for the smaller files. */
+            @Override
+            public int getPartitionEncoderParquetCompressionCodec() {
+                return ParquetCompression.COMPRESSION_ZSTD;
+            }
+
+            @Override
+            public int getPartitionEncoderParquetCompressionLevel() {
+                return PARQUET_ZSTD_LEVEL;
+            }
         };
     }
 
@@ -163,6 +180,7 @@ public final class QuestDbSampleStore implements SampleStore {
         samples.forEach(QuestDbSampleStore::checkStorable);
         writeLock.lock();
         try {
+            thawColdDays(samples);
             writeWal(samples);
             applyWal();
         } finally {
@@ -232,6 +250,51 @@ public final class QuestDbSampleStore implements SampleStore {
         walPurgeJob.run(0);
     }
 
+    /** A late sample for a Parquet day: that day goes back to native first (see {@link ColdPartitions}). */
+    private void thawColdDays(List<Sample> samples) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Sample sample : samples) {
+            min = Math.min(min, sample.tsMs());
+            max = Math.max(max, sample.tsMs());
+        }
+        cold.thawFor(Micros.ofMillis(min).value(), Micros.ofMillis(max).value());
+    }
+
+    /**
+     * Converts every UTC day that ended at least {@code coldAfter} before {@code now} (counted in whole days: the
+     * cut-off is {@code now - coldAfter} truncated to its day) to Parquet, QuestDB's compressed in-place format; the
+     * day being written (the newest) is never converted. Queries
+     * read converted days as before. A later sample for a converted day converts it back to native before it is
+     * written; the next call converts it again.
+     *
+     * @return the days converted, oldest first, with their size before and after
+     */
+    public List<ColdDay> convertColdDays(Duration coldAfter, Instant now) {
+        ensureOpen();
+        if (coldAfter.isNegative() || coldAfter.isZero()) {
+            throw new TsunaguException("invalid_cold_after", "cold-after must be positive, got " + coldAfter, false);
+        }
+        writeLock.lock();
+        try {
+            return cold.convertBefore(now.minus(coldAfter)).stream()
+                    .map(day -> new ColdDay(day.day(), day.rows(), day.nativeBytes(), day.parquetBytes()))
+                    .toList();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Parquet days converted back to native because late samples arrived for them, since open. */
+    public long coldDaysThawed() {
+        return cold.thawed();
+    }
+
+    /** Days stored in Parquet now. */
+    public int coldDays() {
+        return cold.parquetDays();
+    }
+
     private long appliedTxn() {
         return engine.getTableSequencerAPI().getTxnTracker(table).getWriterTxn();
     }
@@ -292,11 +355,14 @@ public final class QuestDbSampleStore implements SampleStore {
         writeLock.lock();
         try {
             long days = reader.singleLong(
-                    "SELECT count() FROM table_partitions('" + TABLE + "') WHERE maxTimestamp < " + cutoffMicros,
-                    List.of());
+                            "SELECT count() FROM table_partitions('" + TABLE + "') WHERE maxTimestamp < "
+                                    + cutoffMicros,
+                            List.of())
+                    + cold.daysBefore(cutoffMicros);
             if (days > 0) {
                 execute(engine, "ALTER TABLE " + TABLE + " DROP PARTITION WHERE ts < " + cutoffMicros);
                 applyWal();
+                cold.load(); // dropped days may have been Parquet
                 LOG.info("history retention dropped {} day(s) before {}", days, cutoff);
             }
             return days;
