@@ -96,8 +96,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                     .addBefore(ctx.name(), IDLE, new IdleStateHandler(keepAliveS * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
         ctx.pipeline().replace(this, "session", session);
-        context.sessions().register(session);
+        // Counted before the takeover: the old connection may close (and be uncounted) on another thread at once.
         context.tracker().authenticated(vin.get());
+        context.sessions().register(session);
         ctx.channel().writeAndFlush(connAck(mqtt5, requested), ctx.channel().voidPromise());
     }
 
