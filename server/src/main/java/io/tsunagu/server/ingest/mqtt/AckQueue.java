@@ -69,8 +69,7 @@ final class AckQueue {
             channel.config().setAutoRead(false);
         }
         ack.whenComplete((done, failure) -> complete(
-                entry,
-                done != null ? done : InboundPublishes.Ack.error(PubAck.IMPLEMENTATION_SPECIFIC_ERROR, "failed")));
+                entry, done != null ? done : InboundPublishes.Ack.of(PubAck.IMPLEMENTATION_SPECIFIC_ERROR, "failed")));
     }
 
     /**

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * stored; the car's status is acknowledged at once and dropped (nothing subscribes to it). Nothing is ever delivered
  * to other clients.
  *
- * <p>PUBACK reason codes (MQTT 5 §3.4.2.1): success, also when some values were rejected (those are reported through
- * the rejection log and the API); {@code 0x99 payload format invalid} when nothing was usable; {@code 0x97 quota
+ * <p>PUBACK reason codes (MQTT 5 §3.4.2.1): success, also when some values were rejected (then with a reason string
+ * naming them; they are also in the rejection log and the API); {@code 0x99 payload format invalid} when nothing was usable; {@code 0x97 quota
  * exceeded} when rate-limited (re-send later); {@code 0x83 implementation specific error} if the durable write failed
  * or took longer than {@value #STORE_TIMEOUT_S} s (re-send later). MQTT 3.1.1 has no reason codes: refused messages
  * from such clients are acknowledged so that a tool cannot loop on them, and are visible in the car's rejection log;
@@ -29,12 +29,12 @@ final class InboundPublishes {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPublishes.class);
     private static final long STORE_TIMEOUT_S = 30;
 
-    /** A PUBACK to send: reason code and, for MQTT 5 errors, a reason string. */
+    /** A PUBACK to send: reason code and, for MQTT 5, perhaps a reason string (at most 500 characters). */
     record Ack(byte code, Optional<String> reason) {
         static final Ack SUCCESS = new Ack(PubAck.SUCCESS.byteValue(), Optional.empty());
         static final Ack NOT_AUTHORIZED = new Ack(PubAck.NOT_AUTHORIZED.byteValue(), Optional.empty());
 
-        static Ack error(PubAck code, String reason) {
+        static Ack of(PubAck code, String reason) {
             return new Ack(
                     code.byteValue(), Optional.of(reason.length() <= 500 ? reason : reason.substring(0, 497) + "..."));
         }
@@ -73,10 +73,14 @@ final class InboundPublishes {
     private static Ack telemetryAck(Vin vin, IngestOutcome outcome, Throwable failure, boolean mqtt5) {
         if (failure != null) {
             LOG.error("[{}] telemetry could not be made durable; the car will re-send", vin, failure);
-            return Ack.error(PubAck.IMPLEMENTATION_SPECIFIC_ERROR, "durable write failed; re-send");
+            return Ack.of(PubAck.IMPLEMENTATION_SPECIFIC_ERROR, "durable write failed; re-send");
         }
-        if (outcome.messageRejected().isEmpty() || !mqtt5) {
+        if (!mqtt5) {
             return Ack.SUCCESS;
+        }
+        if (outcome.messageRejected().isEmpty()) {
+            // MQTT 5 allows a reason string with success: a partly accepted message says what was refused.
+            return outcome.rejectedSamples() == 0 ? Ack.SUCCESS : Ack.of(PubAck.SUCCESS, outcome.detail());
         }
         RejectReason reason = outcome.messageRejected().get();
         PubAck code = switch (reason) {
@@ -84,7 +88,7 @@ final class InboundPublishes {
             case TOPIC_NOT_ALLOWED -> PubAck.NOT_AUTHORIZED;
             default -> PubAck.PAYLOAD_FORMAT_INVALID;
         };
-        return Ack.error(code, reason.code() + ": " + outcome.detail());
+        return Ack.of(code, reason.code() + ": " + outcome.detail());
     }
 
     private static Ack resultAck(Vin vin, Throwable failure) {
@@ -92,6 +96,6 @@ final class InboundPublishes {
             return Ack.SUCCESS;
         }
         LOG.error("[{}] command result could not be stored; the car will re-send", vin, failure);
-        return Ack.error(PubAck.IMPLEMENTATION_SPECIFIC_ERROR, "storing the result failed; re-send");
+        return Ack.of(PubAck.IMPLEMENTATION_SPECIFIC_ERROR, "storing the result failed; re-send");
     }
 }

@@ -87,6 +87,22 @@ class MqttGatewayTest {
     }
 
     @Test
+    void aPartlyAcceptedMessageIsASuccessWhoseReasonStringNamesTheRefusedValues() throws Exception {
+        try (RawMqttClient client = connected(MqttVersion.MQTT_5)) {
+            client.send(publish(
+                    1,
+                    "{\"ts\": " + System.currentTimeMillis()
+                            + ", \"signals\": {\"Vehicle.Speed\": 5, \"Vehicle.NoSuchSignal\": 1}}"));
+
+            MqttPubReplyMessageVariableHeader ack = pubAck(client.next());
+            assertThat(ack.reasonCode()).isEqualTo(MqttReasonCodes.PubAck.SUCCESS.byteValue());
+            assertThat((String) property(ack.properties(), MqttProperties.MqttPropertyType.REASON_STRING))
+                    .startsWith("accepted 1, rejected 1")
+                    .contains("Vehicle.NoSuchSignal");
+        }
+    }
+
+    @Test
     void connAckAdvertisesQos1TheReceiveMaximumAndThePacketLimitAndNoSession() throws Exception {
         try (RawMqttClient client = RawMqttClient.open(fixture.gateway.port(), credentials)) {
             MqttProperties asked = new MqttProperties();
@@ -185,7 +201,8 @@ class MqttGatewayTest {
                             .payload()
                             .reasonCodes())
                     .containsExactly(1, 0x80);
-            assertThat(fixture.events).contains(new GatewayFixture.Event(CAR, "subscribed"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> fixture.events.contains(new GatewayFixture.Event(CAR, "subscribed")));
         }
     }
 
