@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The first MQTT packet of a connection must be CONNECT (MQTT 5 §3.1): authenticates the car ({@link
  * VehicleAuthenticator}), registers its session (taking over an older one), answers CONNACK and hands the connection
- * to a {@link MqttSession}. Anything else, or no CONNECT within {@value #CONNECT_TIMEOUT_S} s, closes the connection.
+ * to a {@link MqttSession}. Anything else, or no CONNECT within {@value #CONNECT_TIMEOUT_S} s of the TLS handshake,
+ * closes the connection.
  *
  * <p>CONNACK: session present is always 0 (no persistent sessions: a car subscribes again on every connect, and
  * commands have their own durable queue); MQTT 5 properties: Maximum QoS 1, the gateway's Receive Maximum and Maximum
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectHandler extends ChannelInboundHandlerAdapter {
     static final int CONNECT_TIMEOUT_S = 10;
+    static final String NAME = "connect";
     static final String IDLE = "idle";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
     /** What a client that sends no Receive Maximum allows (MQTT 5 §3.1.2.11.3 default; 3.1.1 has no limit). */

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.tsunagu.server.observe.Metrics;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * Counts failed TLS handshakes in {@code tsunagu_mqtt_tls_handshake_failures_total} (no certificate, a certificate of
  * another CA, an expired one, a port scan) and logs them with the remote address and the reason, at most one WARN per
  * {@value #LOG_INTERVAL_MS} ms with the number left out since (a storm of bad clients must not flood the log).
- * Removes itself from the pipeline after a successful handshake.
+ * After a successful handshake it starts the CONNECT timeout and removes itself from the pipeline.
  */
 @ChannelHandler.Sharable
 final class HandshakeFailures extends ChannelInboundHandlerAdapter {
@@ -34,6 +35,12 @@ final class HandshakeFailures extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent completion) {
             if (completion.isSuccess()) {
+                // The CONNECT timeout starts now, not while the handshake waited its turn in a storm.
+                ctx.pipeline()
+                        .addBefore(
+                                ConnectHandler.NAME,
+                                ConnectHandler.IDLE,
+                                new IdleStateHandler(ConnectHandler.CONNECT_TIMEOUT_S, 0, 0));
                 ctx.pipeline().remove(this);
             } else {
                 failed(ctx, completion.cause());

@@ -13,7 +13,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tsunagu.protocol.Topics;
@@ -45,6 +45,8 @@ public final class MqttGateway implements AutoCloseable {
     private static final int WORKER_THREADS = 2;
     /** Longest client id the codec accepts (a VIN has 17 characters; longer ids are refused as not a vehicle). */
     private static final int MAX_CLIENT_ID_LENGTH = 64;
+
+    private static final long HANDSHAKE_TIMEOUT_MS = 60_000;
 
     private final MqttGatewayConfig config;
     private final ConnectionTracker tracker;
@@ -93,15 +95,15 @@ public final class MqttGateway implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channels.add(channel);
+                        SslHandler ssl = tls.newHandler(channel.alloc());
+                        // In a connect storm handshakes queue behind each other on two cores: be patient with them.
+                        ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
                         channel.pipeline()
-                                .addLast("tls", tls.newHandler(channel.alloc()))
+                                .addLast("tls", ssl)
                                 .addLast("handshake", handshakeFailures)
                                 .addLast("decoder", new MqttDecoder(decoderLimit(), MAX_CLIENT_ID_LENGTH))
                                 .addLast("encoder", MqttEncoder.INSTANCE)
-                                .addLast(
-                                        ConnectHandler.IDLE,
-                                        new IdleStateHandler(ConnectHandler.CONNECT_TIMEOUT_S, 0, 0))
-                                .addLast("connect", new ConnectHandler(context));
+                                .addLast(ConnectHandler.NAME, new ConnectHandler(context));
                     }
                 });
         try {
