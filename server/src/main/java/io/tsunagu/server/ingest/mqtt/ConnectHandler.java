@@ -91,7 +91,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                         .map(Integer::toUnsignedLong)
                         .orElse(Long.MAX_VALUE));
         int keepAliveS = connect.variableHeader().keepAliveTimeSeconds();
-        ctx.pipeline().remove(IDLE);
+        if (ctx.pipeline().get(IDLE) != null) {
+            ctx.pipeline().remove(IDLE);
+        }
         if (keepAliveS > 0) {
             // MQTT 5 §3.1.2.10: close after one and a half keep-alive periods without a control packet.
             ctx.pipeline()
