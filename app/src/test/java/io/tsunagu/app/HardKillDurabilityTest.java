@@ -124,7 +124,11 @@ class HardKillDurabilityTest {
         server.start();
         for (Flood flood : floods) {
             assertAllAcknowledgedStoredOnce(flood, messagesPerCar);
-            assertTwinAtLeastAsNewAs(flood.vin, flood.maxAckedTs());
+            // With many publishes in flight per connection one commit can acknowledge hundreds of one car's
+            // messages, so the kill may land before another car got any PUBACK: then there is no newest one to check.
+            if (!flood.acked.isEmpty()) {
+                assertTwinAtLeastAsNewAs(flood.vin, flood.maxAckedTs());
+            }
         }
     }
 

@@ -78,8 +78,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cloud in one process: composes every capability with plain constructors, in dependency order, and closes them
- * in reverse. Embedded defaults need no external service: H2 metadata, QuestDB history and the HiveMQ broker all keep
- * their files under the data directory.
+ * in reverse. Embedded defaults need no external service: H2 metadata, QuestDB history and the MQTT gateway's TLS
+ * stores all keep their files under the data directory.
  */
 public final class TsunaguServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TsunaguServer.class);
@@ -364,8 +364,7 @@ public final class TsunaguServer implements AutoCloseable {
 
     private MqttGatewayConfig gatewayConfig(ServerConfig config, Path dataDir, ServerIdentity identity) {
         Path tls = createDirectories(dataDir.resolve("broker").resolve("tls"));
-        // The stores are rewritten at every start with a fresh random password that lives only in this process
-        // and the broker's generated config (both 0600).
+        // The stores are rewritten at every start with a fresh random password that lives only in this process.
         char[] password = randomPassword();
         Path keyStore = identity.writeKeyStore(tls.resolve("server.p12"), password);
         Path trustStore = identity.writeTrustStore(tls.resolve("trust.p12"), password);

@@ -2,6 +2,7 @@ package io.tsunagu.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.tsunagu.protocol.Vin;
@@ -34,13 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The MQTT/TLS listener over real loopback TLS: only a certificate that chains to the fleet CA, is unexpired, names a
  * VIN, matches the client id and is trusted by the registry gets a session. Refusals after the TLS handshake are
- * counted by reason in {@code tsunagu_mqtt_auth_refused_total}; handshake failures happen inside the broker before
- * the extension sees the client, so they are refused but not counted.
+ * counted by reason in {@code tsunagu_mqtt_auth_refused_total}; handshake failures never reach MQTT and are counted
+ * apart, in {@code tsunagu_mqtt_tls_handshake_failures_total}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MutualTlsTest {
     static final String REFUSED = "tsunagu_mqtt_auth_refused_total";
     static final String CONNECTS = "tsunagu_mqtt_connects_total";
+    static final String HANDSHAKE_FAILURES = "tsunagu_mqtt_tls_handshake_failures_total";
     static final Set<String> REASONS =
             Set.of("no_client_certificate", "certificate_not_a_vehicle", "client_id_mismatch", "certificate_revoked");
 
@@ -79,9 +81,13 @@ class MutualTlsTest {
 
         TestCar car = TestCar.withoutCertificate(vin.value(), vin, caPem(), server.mqttPort());
 
+        long handshakeFailures = metrics().value(HANDSHAKE_FAILURES);
+
         assertThat(serverAlertOnConnect(car)).contains("certificate_required");
-        // The listener requires a client certificate, so the handshake fails before any CONNECT reaches our
-        // extension: nothing is counted (not even no_client_certificate, which guards a misconfigured listener).
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> metrics().value(HANDSHAKE_FAILURES) == handshakeFailures + 1);
+        // The listener requires a client certificate, so the handshake fails before any CONNECT reaches the gateway:
+        // only the handshake failure is counted (not no_client_certificate, which guards a misconfigured listener).
         assertThat(metrics().value(CONNECTS)).isEqualTo(connects);
         assertThat(refusedTotal()).isEqualTo(refused);
     }

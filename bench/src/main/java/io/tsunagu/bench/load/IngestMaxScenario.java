@@ -47,9 +47,9 @@ final class IngestMaxScenario implements Scenario {
                 List.of(tsunagu, mosquitto),
                 ScenarioResult.ratios(tsunagu, mosquitto),
                 List.of(
-                        "HiveMQ runs a client's inbound publish interceptors one at a time and Tsunagu's holds each"
-                                + " PUBACK until the durable group commit, so one connection carries about one"
-                                + " message per commit: throughput grows with connections, not with in-flight.",
+                        "Tsunagu's gateway keeps up to its Receive Maximum (1,024) publishes of a connection in"
+                                + " the pipeline and acknowledges them in order once their group commit is durable,"
+                                + " so one connection carries many messages per commit.",
                         "Mosquitto acknowledges QoS 1 from memory (persistence off); Tsunagu only after fsync."));
     }
 

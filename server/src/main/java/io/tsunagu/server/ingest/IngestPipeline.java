@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * against the signal catalog, durable group commit ({@link DurableWriter}), fan-out to consumers after the commit.
  * The returned future completes only once the accepted values are durable, so the gateway can acknowledge QoS 1 then.
  *
- * <p>Threading: {@link #submit} is called concurrently from the broker's threads; it never blocks.
+ * <p>Threading: {@link #submit} is called concurrently from the MQTT gateway's event loops; it never blocks.
  */
 public final class IngestPipeline implements AutoCloseable {
     private final IngestConfig config;
@@ -91,7 +91,7 @@ public final class IngestPipeline implements AutoCloseable {
     }
 
     /**
-     * Records that a car tried to publish on another car's topic. The broker refuses the message itself (PUBACK
+     * Records that a car tried to publish on another car's topic. The gateway refuses the message itself (PUBACK
      * not authorized, then disconnect); this keeps the attempt visible in the sender's rejection log and metrics.
      */
     public void refuseForeignTopic(String senderClientId, String topic) {

@@ -1,10 +1,5 @@
 package io.tsunagu.server.ingest.mqtt;
 
-import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
-import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationFailedInput;
-import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
-import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
-import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
 import io.tsunagu.protocol.Vin;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,11 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Turns broker lifecycle events into a car's online state. Counts authenticated connections per car rather than
- * flipping a flag, because on a session takeover (the car reconnects before the broker noticed the old connection
- * died) the new connection authenticates before the old one's disconnect event arrives.
+ * Turns authenticated connections into a car's online state. Counts connections per car rather than flipping a flag,
+ * because on a session takeover (the car reconnects before the old connection is gone) the new connection is
+ * authenticated before the old one has closed. Refused connections are never counted: they may carry another car's
+ * client id.
  */
-final class ConnectionTracker implements ClientLifecycleEventListener {
+final class ConnectionTracker {
     private final Map<Vin, AtomicInteger> connections = new ConcurrentHashMap<>();
     private final ConnectionListener listener;
     private final Clock clock;
@@ -27,40 +23,26 @@ final class ConnectionTracker implements ClientLifecycleEventListener {
         this.clock = clock;
     }
 
-    @Override
-    public void onMqttConnectionStart(ConnectionStartInput input) {
-        // Not yet authenticated: nothing to record.
+    /** A connection of {@code vin} was authenticated (before its CONNACK goes out). */
+    void authenticated(Vin vin) {
+        Instant at = clock.instant();
+        int now = connections.computeIfAbsent(vin, v -> new AtomicInteger()).incrementAndGet();
+        if (now == 1) {
+            listener.connectionChanged(vin, true, at);
+        }
+        listener.sessionStarted(vin, at);
     }
 
-    @Override
-    public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
-        vinOf(input.getClientInformation().getClientId()).ifPresent(vin -> {
-            Instant at = clock.instant();
-            int now = connections.computeIfAbsent(vin, v -> new AtomicInteger()).incrementAndGet();
-            if (now == 1) {
-                listener.connectionChanged(vin, true, at);
-            }
-            listener.sessionStarted(vin, at);
-        });
-    }
-
-    @Override
-    public void onAuthenticationFailedDisconnect(AuthenticationFailedInput input) {
-        // A refused connection may carry another car's client id; it must not count against that car.
-    }
-
-    @Override
-    public void onDisconnect(DisconnectEventInput input) {
-        vinOf(input.getClientInformation().getClientId()).ifPresent(vin -> {
-            AtomicInteger count = connections.get(vin);
-            if (count == null) {
-                return; // never authenticated (refused connect)
-            }
-            int now = count.updateAndGet(c -> Math.max(0, c - 1));
-            if (now == 0) {
-                listener.connectionChanged(vin, false, clock.instant());
-            }
-        });
+    /** An authenticated connection of {@code vin} closed. */
+    void closed(Vin vin) {
+        AtomicInteger count = connections.get(vin);
+        if (count == null) {
+            return;
+        }
+        int now = count.updateAndGet(c -> Math.max(0, c - 1));
+        if (now == 0) {
+            listener.connectionChanged(vin, false, clock.instant());
+        }
     }
 
     /** True while the car has at least one authenticated connection. */
@@ -78,9 +60,5 @@ final class ConnectionTracker implements ClientLifecycleEventListener {
             }
         }
         return online;
-    }
-
-    private static java.util.Optional<Vin> vinOf(String clientId) {
-        return Vin.isValid(clientId) ? java.util.Optional.of(Vin.of(clientId)) : java.util.Optional.empty();
     }
 }

@@ -1,51 +1,62 @@
 package io.tsunagu.server.ingest.mqtt;
 
-import com.hivemq.embedded.EmbeddedExtension;
-import com.hivemq.embedded.EmbeddedHiveMQ;
-import com.hivemq.extension.sdk.api.ExtensionMain;
-import com.hivemq.extension.sdk.api.packets.general.Qos;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
-import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
-import com.hivemq.extension.sdk.api.services.Services;
-import com.hivemq.extension.sdk.api.services.builder.Builders;
-import com.hivemq.extension.sdk.api.services.publish.Publish;
-import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tsunagu.protocol.Topics;
 import io.tsunagu.protocol.TsunaguException;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.ingest.IngestPipeline;
 import io.tsunagu.server.observe.Metrics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the embedded HiveMQ CE broker with one mutual-TLS listener and Tsunagu's embedded extension. The broker keeps
- * sessions in memory only: telemetry never rests in it (the interceptor takes it off), and commands do not rely on
- * its session queue, so nothing acknowledged depends on broker state.
+ * Tsunagu's MQTT 5 / 3.1.1 gateway on Netty: one mutual-TLS listener, Netty's MQTT codec, and per connection the
+ * handlers that authenticate the car ({@link ConnectHandler}), confine it to its own topics and carry its traffic
+ * ({@link MqttSession}). Nothing is stored here: telemetry goes to the ingest pipeline and is acknowledged once
+ * durable, commands have their own durable queue, sessions end with their connection.
+ *
+ * <p>Threads: one acceptor and two I/O event loops (TLS handshakes and MQTT); nothing blocks them — ingest futures
+ * complete on the writer thread and their PUBACKs hop back to the connection's event loop.
  */
 public final class MqttGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
+    private static final int WORKER_THREADS = 2;
+    /** Longest client id the codec accepts (a VIN has 17 characters; longer ids are refused as not a vehicle). */
+    private static final int MAX_CLIENT_ID_LENGTH = 64;
+
+    private static final long HANDSHAKE_TIMEOUT_MS = 60_000;
 
     private final MqttGatewayConfig config;
     private final ConnectionTracker tracker;
-    private final VehicleAuthenticator authenticator;
-    private final TelemetryInterceptor interceptor;
-    private final CommandInterceptor commandInterceptor;
-    private EmbeddedHiveMQ broker;
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final GatewayContext context;
+    private final HandshakeFailures handshakeFailures;
+    private @Nullable EventLoopGroup acceptor;
+    private @Nullable EventLoopGroup workers;
+    private @Nullable Channel listener;
+    private final ChannelGroup channels = new DefaultChannelGroup("tsunagu-mqtt", GlobalEventExecutor.INSTANCE);
 
     public MqttGateway(
             MqttGatewayConfig config,
@@ -57,65 +68,90 @@ public final class MqttGateway implements AutoCloseable {
             Clock clock) {
         this.config = config;
         this.tracker = new ConnectionTracker(connections, clock);
-        this.authenticator = new VehicleAuthenticator(trust, metrics);
-        this.interceptor = new TelemetryInterceptor(pipeline);
-        this.commandInterceptor = new CommandInterceptor(commands);
+        this.handshakeFailures = new HandshakeFailures(metrics);
+        this.context = new GatewayContext(
+                new VehicleAuthenticator(trust, metrics),
+                sessions,
+                tracker,
+                new InboundPublishes(pipeline, commands),
+                commands,
+                config.receiveMaximum(),
+                config.maxPacketBytes());
         metrics.gauge("tsunagu_mqtt_cars_online", "Cars with an authenticated MQTT connection", tracker::onlineCars);
     }
 
-    /** Starts the broker; returns once the TLS listener accepts connections. */
+    /** Starts the listener; returns once it accepts connections. */
     public void start() {
-        Path conf = config.workDir().resolve("conf");
-        Path data = config.workDir().resolve("data");
-        Path extensions = config.workDir().resolve("extensions");
+        SslContext tls = GatewayTls.serverContext(config);
+        acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("tsunagu-mqtt-accept", true));
+        workers = new NioEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("tsunagu-mqtt-io", true));
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channels.add(channel);
+                        SslHandler ssl = tls.newHandler(channel.alloc());
+                        // In a connect storm handshakes queue behind each other on two cores: be patient with them.
+                        ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
+                        channel.pipeline()
+                                .addLast("tls", ssl)
+                                .addLast("handshake", handshakeFailures)
+                                .addLast("decoder", new MqttDecoder(decoderLimit(), MAX_CLIENT_ID_LENGTH))
+                                .addLast("encoder", MqttEncoder.INSTANCE)
+                                .addLast(ConnectHandler.NAME, new ConnectHandler(context));
+                    }
+                });
         try {
-            Files.createDirectories(conf);
-            Files.createDirectories(data);
-            Files.createDirectories(extensions);
-            Path configFile = conf.resolve("config.xml");
-            Files.writeString(configFile, configXml());
-            Files.setPosixFilePermissions(configFile, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare broker directory " + config.workDir(), e);
+            listener =
+                    bootstrap.bind(config.bindAddress(), config.port()).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new TsunaguException("interrupted", "interrupted while the MQTT gateway was starting", true, e);
+        } catch (RuntimeException e) {
+            close();
+            throw new TsunaguException(
+                    "gateway_failed",
+                    "MQTT gateway cannot listen on " + config.bindAddress() + ":" + config.port(),
+                    false,
+                    e);
         }
-        EmbeddedExtension extension = EmbeddedExtension.builder()
-                .withId("tsunagu-gateway")
-                .withName("Tsunagu gateway")
-                .withVersion("1")
-                .withPriority(1000)
-                .withStartPriority(1000)
-                .withExtensionMain(new GatewayExtension())
-                .build();
-        broker = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(conf)
-                .withDataFolder(data)
-                .withExtensionsFolder(extensions)
-                .withEmbeddedExtension(extension)
-                .withoutLoggingBootstrap()
-                .build();
-        await(broker.start(), "start");
-        LOG.info(
-                "MQTT gateway listening on {}:{} (TLS, client certificates required)",
-                config.bindAddress(),
-                config.port());
+        LOG.info("MQTT gateway listening on {}:{} (TLS, client certificates required)", config.bindAddress(), port());
+    }
+
+    /**
+     * The codec limits the remaining length (MQTT 5 §2.1.4); the whole packet adds the type byte and up to four length
+     * bytes.
+     */
+    private int decoderLimit() {
+        int max = config.maxPacketBytes();
+        int lengthBytes = max < 128 ? 1 : max < 16_384 ? 2 : max < 2_097_152 ? 3 : 4;
+        return max - 1 - lengthBytes;
     }
 
     /** Disconnects a car's live session (after revocation), so the revoked certificate stops working at once. */
     public CompletableFuture<Boolean> disconnect(Vin vin) {
-        return Services.clientService().disconnectClient(vin.value(), false);
+        return sessions.get(vin)
+                .map(MqttSession::disconnectAdministratively)
+                .orElseGet(() -> CompletableFuture.completedFuture(false));
     }
 
-    /** True while the car has at least one authenticated connection to this broker. */
+    /** True while the car has at least one authenticated connection to this gateway. */
     public boolean online(Vin vin) {
         return tracker.online(vin);
     }
 
     /**
-     * Publishes to the car's own subscription only (QoS 1, MQTT 5 message expiry {@code expiry}, rounded up to whole
-     * seconds, at least 1). Goes through HiveMQ's extension publish service, not a client connection.
+     * Publishes to the car's own subscription only (QoS 1 unless the car subscribed with QoS 0, MQTT 5 message expiry
+     * {@code expiry}, rounded up to whole seconds, at least 1).
      *
-     * @return true once the broker took the message for the car's subscription, false if the car has no subscription
-     *     matching {@code topic}
+     * @return true once the message was written to the car's connection, false if the car has no connection or no
+     *     subscription matching {@code topic}, or too many messages are waiting for its acknowledgements
      */
     public CompletableFuture<Boolean> publishToCar(Vin vin, String topic, byte[] payload, Duration expiry) {
         return publishToCar(vin, topic, payload, expiry, Topics.CONTENT_TYPE_PROTOBUF);
@@ -125,122 +161,36 @@ public final class MqttGateway implements AutoCloseable {
     public CompletableFuture<Boolean> publishToCar(
             Vin vin, String topic, byte[] payload, Duration expiry, String contentType) {
         long expirySeconds = Math.max(1, (expiry.toMillis() + 999) / 1000);
-        Publish publish = Builders.publish()
-                .topic(topic)
-                .qos(Qos.AT_LEAST_ONCE)
-                .messageExpiryInterval(expirySeconds)
-                .contentType(contentType)
-                .payload(ByteBuffer.wrap(payload))
-                .build();
-        return Services.publishService()
-                .publishToClient(publish, vin.value())
-                .thenApply(result -> result == PublishToClientResult.SUCCESSFUL);
+        return sessions.get(vin)
+                .map(session -> {
+                    try {
+                        return session.publish(topic, payload, expirySeconds, contentType);
+                    } catch (RejectedExecutionException e) {
+                        return CompletableFuture.completedFuture(false); // shutting down
+                    }
+                })
+                .orElseGet(() -> CompletableFuture.completedFuture(false));
     }
 
-    /** Port of the TLS listener. */
+    /** Port of the TLS listener (the bound one, also when configured as 0). */
     public int port() {
-        return config.port();
+        return listener == null ? config.port() : ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
-    private String configXml() {
-        return """
-                <?xml version="1.0"?>
-                <hivemq>
-                  <listeners>
-                    <tls-tcp-listener>
-                      <port>%d</port>
-                      <bind-address>%s</bind-address>
-                      <name>tsunagu-mtls</name>
-                      <tls>
-                        <keystore>
-                          <path>%s</path>
-                          <password>%s</password>
-                          <private-key-password>%s</private-key-password>
-                        </keystore>
-                        <truststore>
-                          <path>%s</path>
-                          <password>%s</password>
-                        </truststore>
-                        <client-authentication-mode>REQUIRED</client-authentication-mode>
-                        <protocols>
-                          <protocol>TLSv1.3</protocol>
-                          <protocol>TLSv1.2</protocol>
-                        </protocols>
-                      </tls>
-                    </tls-tcp-listener>
-                  </listeners>
-                  <mqtt>
-                    <packets>
-                      <max-packet-size>%d</max-packet-size>
-                    </packets>
-                  </mqtt>
-                  <persistence>
-                    <mode>in-memory</mode>
-                  </persistence>
-                  <anonymous-usage-statistics>
-                    <enabled>false</enabled>
-                  </anonymous-usage-statistics>
-                </hivemq>
-                """.formatted(
-                        config.port(),
-                        config.bindAddress(),
-                        config.keyStore().toAbsolutePath(),
-                        config.storePassword(),
-                        config.storePassword(),
-                        config.trustStore().toAbsolutePath(),
-                        config.storePassword(),
-                        config.maxPacketBytes());
-    }
-
-    private final class GatewayExtension implements ExtensionMain {
-        @Override
-        public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
-            Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
-            Services.initializerRegistry().setClientInitializer((initInput, clientContext) -> {
-                clientContext.addPublishInboundInterceptor(interceptor);
-                clientContext.addPublishInboundInterceptor(commandInterceptor);
-                clientContext.addSubscribeInboundInterceptor(commandInterceptor);
-            });
-            Services.eventRegistry().setClientLifecycleEventListener(providerInput -> tracker);
-        }
-
-        @Override
-        public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
-            // Nothing to release: the pipeline is closed by its owner after the broker stops.
-        }
-    }
-
-    private static void await(CompletableFuture<Void> future, String what) {
-        try {
-            future.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new TsunaguException(
-                    "broker_failed", "MQTT broker failed to " + what + ": " + e.getCause(), false, e.getCause());
-        } catch (TimeoutException e) {
-            throw new TsunaguException("broker_failed", "MQTT broker did not " + what + " within 60 s", true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TsunaguException("interrupted", "interrupted while the broker was starting", true, e);
-        }
-    }
-
-    /** Stops the broker; connected cars see the connection drop (and their will is published). */
+    /** Stops listening and closes every connection (cars see the connection drop; their wills are not published). */
     @Override
     public void close() {
-        if (broker != null) {
-            try {
-                broker.stop().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("MQTT broker did not stop cleanly: {}", e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            try {
-                broker.close();
-            } catch (Exception e) {
-                LOG.warn("MQTT broker close failed: {}", e.toString());
-            }
-            broker = null;
+        if (listener != null) {
+            listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            listener = null;
         }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (EventLoopGroup group : new EventLoopGroup[] {acceptor, workers}) {
+            if (group != null) {
+                group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            }
+        }
+        acceptor = null;
+        workers = null;
     }
 }

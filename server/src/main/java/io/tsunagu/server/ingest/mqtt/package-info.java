@@ -1,9 +1,9 @@
 /**
- * The MQTT 5 / 3.1.1 gateway: an embedded HiveMQ CE broker on a TLS port that requires client certificates, and the
- * embedded extension that authenticates each car by its certificate (CN = VIN, issued by the fleet CA, not revoked),
- * confines it to its own topics, and takes telemetry off the broker into the {@link
- * io.tsunagu.server.ingest.IngestPipeline}, acknowledging QoS 1 only once the data is durable. The broker itself
- * stores no telemetry.
+ * The MQTT 5 / 3.1.1 gateway, Tsunagu's own on Netty's MQTT codec: a TLS port that requires client certificates
+ * chaining to the fleet CA, authentication of each car by its certificate (CN = VIN = client id, issued, not revoked),
+ * confinement to its own topics, and telemetry handed to the {@link io.tsunagu.server.ingest.IngestPipeline} with
+ * many publishes in flight per connection, each acknowledged (in order) only once its data is durable. The gateway
+ * stores nothing.
  */
 @NullMarked
 package io.tsunagu.server.ingest.mqtt;
