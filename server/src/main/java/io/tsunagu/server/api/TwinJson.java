@@ -13,21 +13,55 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Renders {@code GET /api/v1/vehicles/{vin}/twin} straight to bytes with Jackson's streaming generator: the document
  * the tree model built before (same fields, order and number forms, see {@link JsonValues}), without a tree of nodes
  * per request. {@code {"vin", "online", "lastSeen", "connectedSince"?, "reported", "desired", "delta"}}.
+ *
+ * <p>The bytes are kept per car with the snapshot they were rendered from: {@link io.tsunagu.server.twin.TwinStore}
+ * hands out the same snapshot instance until the twin changes, so a read of an unchanged twin reuses the bytes and a
+ * change is visible to the next read. At most {@value #MAX_CACHED_CARS} cars are kept (beyond, the cache starts
+ * over). Thread-safe.
  */
 final class TwinJson {
+    static final int MAX_CACHED_CARS = 20_000;
+
+    private record Rendered(Twin twin, byte[] json) {}
+
     private final JsonFactory factory;
+    private final ConcurrentHashMap<Vin, Rendered> rendered = new ConcurrentHashMap<>();
 
     TwinJson(JsonFactory factory) {
         this.factory = factory;
     }
 
-    /** The twin of {@code vin}, or the empty document of a car that never reported ({@code twin} empty). */
+    /**
+     * The twin of {@code vin}, or the empty document of a car that never reported ({@code twin} empty). The caller
+     * must not change the returned array.
+     */
     byte[] render(Vin vin, Optional<Twin> twin) {
+        if (twin.isEmpty()) {
+            return write(vin, twin);
+        }
+        Rendered known = rendered.get(vin);
+        if (known != null && known.twin() == twin.get()) {
+            return known.json();
+        }
+        byte[] json = write(vin, twin);
+        if (rendered.size() >= MAX_CACHED_CARS) {
+            rendered.clear();
+        }
+        rendered.put(vin, new Rendered(twin.get(), json));
+        return json;
+    }
+
+    int cachedCars() {
+        return rendered.size();
+    }
+
+    private byte[] write(Vin vin, Optional<Twin> twin) {
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator json = factory.createGenerator(out)) {
             json.writeStartObject();

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.telemetry.SignalValue;
 import io.tsunagu.server.twin.DeltaEntry;
 import io.tsunagu.server.twin.Twin;
+import io.tsunagu.server.twin.TwinStore;
 import io.tsunagu.server.twin.TwinValue;
 import java.time.Instant;
 import java.util.List;
@@ -72,6 +74,22 @@ class TwinJsonTest {
                         .isIntegralNumber())
                 .as("an integral value renders without a fraction")
                 .isTrue();
+    }
+
+    @Test
+    void anUnchangedTwinReusesItsBytesAndAChangeIsVisibleToTheNextRead() throws Exception {
+        TwinStore twins = new TwinStore();
+        twins.apply(CAR, List.of(new Sample(CAR, 1_000, 1, "Vehicle.Speed", new SignalValue.Num(10))));
+        byte[] first = json.render(CAR, twins.get(CAR));
+
+        byte[] again = json.render(CAR, twins.get(CAR));
+        twins.apply(CAR, List.of(new Sample(CAR, 2_000, 2, "Vehicle.Speed", new SignalValue.Num(20))));
+        byte[] changed = json.render(CAR, twins.get(CAR));
+
+        assertThat(again).isSameAs(first);
+        assertThat(mapper.readTree(changed).path("reported").path("Vehicle.Speed"))
+                .isEqualTo(mapper.readTree("{\"value\": 20, \"ts\": 2000}"));
+        assertThat(json.cachedCars()).isEqualTo(1);
     }
 
     @Test
