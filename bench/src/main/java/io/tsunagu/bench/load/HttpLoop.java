@@ -32,6 +32,15 @@ final class HttpLoop {
 
     private HttpLoop() {}
 
+    /** Runs the loop for {@code warmupMs} unmeasured: JIT of both sides, connections opened. */
+    static void warmUp(ChildServer server, int clients, long warmupMs, Supplier<Get> requests) {
+        Http1Client client = client(server, clients);
+        long deadline = System.nanoTime() + Duration.ofMillis(warmupMs).toNanos();
+        loop(client, clients, deadline, 0, requests, new Counters());
+        client.closeResource();
+    }
+
+    /** Warms up for {@code warmupMs} (may be 0), then measures {@code durationS} seconds. */
     static Measurement run(
             ChildServer server,
             String target,
@@ -40,21 +49,8 @@ final class HttpLoop {
             int durationS,
             int expectedStatus,
             Supplier<Get> requests) {
-        Http1Client client = Http1Client.builder()
-                .baseUri(server.uri("/"))
-                .readTimeout(TIMEOUT)
-                .connectTimeout(TIMEOUT)
-                .shareConnectionCache(false)
-                .connectionCacheSize(clients * 2)
-                .build();
-        Counters ignored = new Counters();
-        loop(
-                client,
-                clients,
-                System.nanoTime() + Duration.ofMillis(warmupMs).toNanos(),
-                expectedStatus,
-                requests,
-                ignored);
+        warmUp(server, clients, warmupMs, requests);
+        Http1Client client = client(server, clients);
         Counters counters = new Counters();
         long deadline = System.nanoTime() + Duration.ofSeconds(durationS).toNanos();
         MeasuredInterval interval = MeasuredInterval.start(server.meter());
@@ -74,6 +70,16 @@ final class HttpLoop {
                 0,
                 counters.latencies,
                 extras);
+    }
+
+    private static Http1Client client(ChildServer server, int clients) {
+        return Http1Client.builder()
+                .baseUri(server.uri("/"))
+                .readTimeout(TIMEOUT)
+                .connectTimeout(TIMEOUT)
+                .shareConnectionCache(false)
+                .connectionCacheSize(clients * 2)
+                .build();
     }
 
     private static final class Counters {

@@ -3,6 +3,7 @@ package io.tsunagu.bench.load;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * {@code twin-read}: {@value #READERS} concurrent HTTP clients read the twin of random cars
@@ -52,23 +53,14 @@ final class TwinReadScenario implements Scenario {
             }
             ChildServer server = context.server();
             String authorization = "Bearer " + server.adminToken();
+            Supplier<HttpLoop.Get> twinReads = () -> new HttpLoop.Get(twinPath(cars), authorization);
+            Supplier<HttpLoop.Get> healthReads = () -> new HttpLoop.Get("/health", "");
+            // Both routes warm up before either is measured, so the JIT is done with the code they share.
             long warmupMs = settings.smoke() ? settings.warmupMs() : HTTP_WARMUP_MS;
-            twin = HttpLoop.run(
-                    server,
-                    "tsunagu-twin",
-                    READERS,
-                    warmupMs,
-                    settings.durationS(),
-                    200,
-                    () -> new HttpLoop.Get(twinPath(cars), authorization));
-            health = HttpLoop.run(
-                    server,
-                    "tsunagu-health",
-                    READERS,
-                    warmupMs,
-                    settings.durationS(),
-                    200,
-                    () -> new HttpLoop.Get("/health", ""));
+            HttpLoop.warmUp(server, READERS, warmupMs, twinReads);
+            HttpLoop.warmUp(server, READERS, warmupMs / 2, healthReads);
+            twin = HttpLoop.run(server, "tsunagu-twin", READERS, 0, settings.durationS(), 200, twinReads);
+            health = HttpLoop.run(server, "tsunagu-health", READERS, 0, settings.durationS(), 200, healthReads);
             load.stop(10_000);
         }
         return result(settings, share, intervalMs, ingest, twin, health);
