@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,6 +58,12 @@ final class BenchCommand implements Runnable {
             description = "history-query: seconds of 1 Hz data of every car (default 120); one car always has a day.")
     Optional<Integer> windowSeconds;
 
+    @Option(
+            names = "--ingest-share",
+            description = "twin-read: background ingest as a share of ingest-fleet's offered rate, 0 to 1 (default"
+                    + " 0.5); 0 measures the reads alone (the cars publish only during the warm-up).")
+    Optional<Double> ingestShare;
+
     @Option(names = "--json", description = "Also write the summary as JSON to this file.")
     Optional<Path> json;
 
@@ -79,6 +86,7 @@ final class BenchCommand implements Runnable {
                     optionalInt(vehicles),
                     optionalInt(durationSeconds),
                     optionalInt(windowSeconds),
+                    ingestShare.map(OptionalDouble::of).orElseGet(OptionalDouble::empty),
                     smoke,
                     keep);
         } catch (IllegalArgumentException e) {

@@ -40,17 +40,19 @@ final class DdiDownloadScenario implements Scenario {
                 server,
                 "tsunagu-ddi-download",
                 CLIENTS,
+                settings.warmupMs(),
                 settings.durationS(),
                 200,
-                () -> DdiPollScenario.request(server, rollout.downloadPath, "GatewayToken " + rollout.gatewayToken));
+                () -> new HttpLoop.Get(rollout.downloadPath, "GatewayToken " + rollout.gatewayToken));
         Measurement plain = HttpLoop.run(
                 server,
                 "tsunagu-artifact-download",
                 CLIENTS,
+                settings.warmupMs(),
                 settings.durationS(),
                 200,
-                () -> DdiPollScenario.request(
-                        server, "/api/v1/artifacts/" + rollout.sha256 + "/content", "Bearer " + server.adminToken()));
+                () -> new HttpLoop.Get(
+                        "/api/v1/artifacts/" + rollout.sha256 + "/content", "Bearer " + server.adminToken()));
         rollout.finish(server, cars);
         return new ScenarioResult(
                 name(),

@@ -1,7 +1,5 @@
 package io.tsunagu.bench.load;
 
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,12 +34,20 @@ final class DdiPollScenario implements Scenario {
         List<CarIdentity> cars = context.cars(settings.vehicles());
         DdiRollout rollout = DdiRollout.prepare(server, cars, 64 * 1024, "ddi-poll");
         ChildServer.sleep(settings.warmupMs());
-        Measurement polls = HttpLoop.run(server, "tsunagu-ddi-poll", CLIENTS, settings.durationS(), 200, () -> {
-            CarIdentity car = cars.get(ThreadLocalRandom.current().nextInt(cars.size()));
-            return request(server, DdiRollout.controllerPath(car), "GatewayToken " + rollout.gatewayToken);
-        });
+        long warmupMs = settings.warmupMs();
+        Measurement polls =
+                HttpLoop.run(server, "tsunagu-ddi-poll", CLIENTS, warmupMs, settings.durationS(), 200, () -> {
+                    CarIdentity car = cars.get(ThreadLocalRandom.current().nextInt(cars.size()));
+                    return new HttpLoop.Get(DdiRollout.controllerPath(car), "GatewayToken " + rollout.gatewayToken);
+                });
         Measurement health = HttpLoop.run(
-                server, "tsunagu-health", CLIENTS, settings.durationS(), 200, () -> request(server, "/health", ""));
+                server,
+                "tsunagu-health",
+                CLIENTS,
+                warmupMs,
+                settings.durationS(),
+                200,
+                () -> new HttpLoop.Get("/health", ""));
         rollout.finish(server, cars);
         return new ScenarioResult(
                 name(),
@@ -52,13 +58,5 @@ final class DdiPollScenario implements Scenario {
                         "p99", polls.p99Ms() / Math.max(health.p99Ms(), 1e-9)),
                 List.of("Every car has an offered action, so a poll answers with a deploymentBase link (the busy case)."
                         + " Baseline GET /health is a small JSON answer from the same Helidon stack."));
-    }
-
-    static HttpRequest request(ChildServer server, String path, String authorization) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(30));
-        if (!authorization.isEmpty()) {
-            builder.header("Authorization", authorization);
-        }
-        return builder.build();
     }
 }

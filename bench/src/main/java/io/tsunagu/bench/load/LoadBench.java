@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ public final class LoadBench {
      *     scenario's default when empty
      * @param durationS measured seconds per target; each scenario's default when empty
      * @param windowS {@code history-query}: seconds of data of every car; its default when empty
+     * @param ingestShare {@code twin-read}: background ingest as a share of {@code ingest-fleet}'s offered rate, 0 to
+     *     1 (0: the cars publish only during the warm-up); its default (0.5) when empty
      * @param smoke the short CI mode (small numbers, a few seconds per scenario)
      * @param keepWorkDir keep the server's data and logs (path logged) instead of deleting them
      */
@@ -50,6 +53,7 @@ public final class LoadBench {
             OptionalInt vehicles,
             OptionalInt durationS,
             OptionalInt windowS,
+            OptionalDouble ingestShare,
             boolean smoke,
             boolean keepWorkDir) {
         public Options {
@@ -62,6 +66,7 @@ public final class LoadBench {
             vehicles.ifPresent(n -> require(n > 0, "--vehicles must be > 0, got " + n));
             durationS.ifPresent(s -> require(s > 0, "--duration must be > 0, got " + s));
             windowS.ifPresent(s -> require(s > 0 && s <= 86_400, "--window must be 1 to 86400 s, got " + s));
+            ingestShare.ifPresent(s -> require(s >= 0 && s <= 1, "--ingest-share must be 0 to 1, got " + s));
         }
     }
 
@@ -135,7 +140,8 @@ public final class LoadBench {
                             options.vehicles().orElse(scenario.defaultVehicles(options.smoke())),
                             options.durationS().orElse(scenario.defaultDurationS(options.smoke())),
                             options.smoke(),
-                            options.windowS()));
+                            options.windowS(),
+                            options.ingestShare()));
         }
         return plan;
     }

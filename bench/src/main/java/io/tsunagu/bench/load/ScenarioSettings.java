@@ -1,5 +1,6 @@
 package io.tsunagu.bench.load;
 
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -9,10 +10,12 @@ import java.util.OptionalInt;
  * @param durationS measured seconds per target (after a short warm-up)
  * @param smoke the short CI mode: small numbers, seconds per scenario
  * @param windowS {@code history-query}: seconds of data of every car; the scenario's default when empty
+ * @param ingestShare {@code twin-read}: background ingest as a share of {@code ingest-fleet}'s offered rate; the
+ *     scenario's default when empty
  */
-record ScenarioSettings(int vehicles, int durationS, boolean smoke, OptionalInt windowS) {
+record ScenarioSettings(int vehicles, int durationS, boolean smoke, OptionalInt windowS, OptionalDouble ingestShare) {
     ScenarioSettings(int vehicles, int durationS, boolean smoke) {
-        this(vehicles, durationS, smoke, OptionalInt.empty());
+        this(vehicles, durationS, smoke, OptionalInt.empty(), OptionalDouble.empty());
     }
 
     /** Warm-up before the measured interval: 20 % of it, between 0.5 and 3 s. */

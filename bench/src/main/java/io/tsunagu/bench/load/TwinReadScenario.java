@@ -1,27 +1,23 @@
 package io.tsunagu.bench.load;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * {@code twin-read}: {@value #READERS} concurrent HTTP clients read the twin of random cars
- * ({@code GET /api/v1/vehicles/{vin}/twin}, admin token) while the fleet ingests at half the {@code ingest-fleet}
- * rate (one message per car a second). Baseline: the same stack's near-static {@code GET /health} under the same
- * ingest load. The server's CPU per request includes the background ingest.
+ * ({@code GET /api/v1/vehicles/{vin}/twin}, admin token, keep-alive connections, closed loop) while the fleet ingests
+ * at a share of the {@code ingest-fleet} rate: by default half (one message per car a second); {@code --ingest-share
+ * 0} stops the cars after the warm-up, so the reads are measured alone. Baseline: the same stack's near-static
+ * {@code GET /health} under the same load. The server's CPU per request includes the background ingest, and so does
+ * the generator's (the cars run in the generator).
  */
 final class TwinReadScenario implements Scenario {
     static final int READERS = 16;
-    private static final long INGEST_INTERVAL_MS = 1_000;
+    private static final double DEFAULT_INGEST_SHARE = 0.5;
+    /** HTTP warm-up before each measured target: the JIT compiles the request path of both sides meanwhile. */
+    private static final long HTTP_WARMUP_MS = 10_000;
 
     @Override
     public String name() {
@@ -41,18 +37,42 @@ final class TwinReadScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchContext context, ScenarioSettings settings) {
         List<CarIdentity> cars = context.cars(settings.vehicles());
+        double share = settings.ingestShare().orElse(DEFAULT_INGEST_SHARE);
+        // A car publishes every interval; with share 0 once a second during the warm-up only, so every car has a twin.
+        long intervalMs = share > 0 ? Math.round(IngestFleetScenario.INTERVAL_MS / share) : 1_000;
         CarClients.Connected connected =
                 CarClients.connect(cars, context.tsunagu(), IngestFleetScenario.CONNECTS_IN_FLIGHT);
         Measurement twin;
         Measurement health;
         AckTracker ingest;
-        try (FleetLoad load = new FleetLoad(connected.clients(), INGEST_INTERVAL_MS)) {
-            ChildServer.sleep(Math.max(settings.warmupMs(), INGEST_INTERVAL_MS * 2)); // every car has a twin
+        try (FleetLoad load = new FleetLoad(connected.clients(), intervalMs)) {
+            ChildServer.sleep(Math.max(settings.warmupMs(), intervalMs * 2)); // every car has a twin
             ingest = load.tracker();
-            twin = read(context, settings, "tsunagu-twin", () -> twinPath(cars));
-            health = read(context, settings, "tsunagu-health", () -> "/health");
+            if (share == 0) {
+                load.stop(10_000);
+            }
+            ChildServer server = context.server();
+            String authorization = "Bearer " + server.adminToken();
+            Supplier<HttpLoop.Get> twinReads = () -> new HttpLoop.Get(twinPath(cars), authorization);
+            Supplier<HttpLoop.Get> healthReads = () -> new HttpLoop.Get("/health", "");
+            // Both routes warm up before either is measured, so the JIT is done with the code they share.
+            long warmupMs = settings.smoke() ? settings.warmupMs() : HTTP_WARMUP_MS;
+            HttpLoop.warmUp(server, READERS, warmupMs, twinReads);
+            HttpLoop.warmUp(server, READERS, warmupMs / 2, healthReads);
+            twin = HttpLoop.run(server, "tsunagu-twin", READERS, 0, settings.durationS(), 200, twinReads);
+            health = HttpLoop.run(server, "tsunagu-health", READERS, 0, settings.durationS(), 200, healthReads);
             load.stop(10_000);
         }
+        return result(settings, share, intervalMs, ingest, twin, health);
+    }
+
+    private ScenarioResult result(
+            ScenarioSettings settings,
+            double share,
+            long intervalMs,
+            AckTracker ingest,
+            Measurement twin,
+            Measurement health) {
         Map<String, Double> ratios = Map.of(
                 "requestPerS", twin.opsPerS() / Math.max(health.opsPerS(), 1e-9),
                 "p99", twin.p99Ms() / Math.max(health.p99Ms(), 1e-9));
@@ -61,65 +81,20 @@ final class TwinReadScenario implements Scenario {
                 Map.of(
                         "cars", settings.vehicles(),
                         "readers", READERS,
-                        "backgroundIngestMsgPerS", settings.vehicles() * 1_000.0 / INGEST_INTERVAL_MS,
+                        "ingestShare", share,
+                        "backgroundIngestMsgPerS", share > 0 ? settings.vehicles() * 1_000.0 / intervalMs : 0.0,
                         "backgroundIngestAcked", ingest.acked(),
                         "backgroundIngestUnanswered", ingest.outstanding(),
                         "seconds", settings.durationS()),
                 List.of(twin, health),
                 ratios,
                 List.of("Baseline is GET /health (a small JSON answer from the same Helidon stack and routing; there"
-                        + " is no fully static route). Server CPU per request includes the background ingest."));
+                        + " is no fully static route). Server and generator CPU per request include the background"
+                        + " ingest (the cars run in the generator); --ingest-share 0 measures the reads alone."));
     }
 
     private static String twinPath(List<CarIdentity> cars) {
         return "/api/v1/vehicles/"
                 + cars.get(ThreadLocalRandom.current().nextInt(cars.size())).vin() + "/twin";
-    }
-
-    private static Measurement read(
-            BenchContext context, ScenarioSettings settings, String target, Supplier<String> paths) {
-        ChildServer server = context.server();
-        Latencies latencies = new Latencies();
-        LongAdder ok = new LongAdder();
-        LongAdder failed = new LongAdder();
-        long deadline =
-                System.nanoTime() + Duration.ofSeconds(settings.durationS()).toNanos();
-        MeasuredInterval interval = MeasuredInterval.start(server.meter());
-        try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Runnable> loops = new ArrayList<>();
-            for (int i = 0; i < READERS; i++) {
-                loops.add(() -> {
-                    while (System.nanoTime() < deadline) {
-                        readOnce(server, paths.get(), latencies, ok, failed);
-                    }
-                });
-            }
-            loops.forEach(readers::submit);
-        }
-        MeasuredInterval.Snapshot snapshot = interval.stop();
-        return Measurement.of(
-                target, "request", snapshot, ok.sum(), failed.sum(), 0, 0, latencies, new LinkedHashMap<>());
-    }
-
-    private static void readOnce(ChildServer server, String path, Latencies latencies, LongAdder ok, LongAdder failed) {
-        HttpRequest request = HttpRequest.newBuilder(server.uri(path))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + server.adminToken())
-                .build();
-        long started = System.nanoTime();
-        try {
-            HttpResponse<byte[]> response = server.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 200) {
-                latencies.record(System.nanoTime() - started);
-                ok.increment();
-            } else {
-                failed.increment();
-            }
-        } catch (java.io.IOException e) {
-            failed.increment();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed.increment();
-        }
     }
 }

@@ -66,14 +66,28 @@ public final class VehicleRoutes implements ApiServer.Routes {
 
     /** The VIN in the path, validated; 404 (not 403) if the caller may not see the car. */
     static Vehicle visibleVehicle(ServerRequest req, Principal principal, VehicleRegistry registry) {
-        String raw = req.path().pathParameters().get("vin");
-        Vin vin;
+        Vin vin = pathVin(req);
+        return registry.find(vin).filter(principal::canSee).orElseThrow(() -> ApiException.notFound("vehicle " + vin));
+    }
+
+    /**
+     * The VIN in the path of a registered car the caller may see, by the same rule and errors as {@link
+     * #visibleVehicle}, from the registry's owner index: for per-car reads that need no more of the vehicle.
+     */
+    static Vin visibleVin(ServerRequest req, Principal principal, VehicleRegistry registry) {
+        Vin vin = pathVin(req);
+        registry.ownerOf(vin)
+                .filter(principal::canSeeVehicleOf)
+                .orElseThrow(() -> ApiException.notFound("vehicle " + vin));
+        return vin;
+    }
+
+    private static Vin pathVin(ServerRequest req) {
         try {
-            vin = Vin.of(raw);
+            return Vin.of(req.path().pathParameters().get("vin"));
         } catch (InvalidVinException e) {
             throw ApiException.badRequest("invalid_vin", e.getMessage());
         }
-        return registry.find(vin).filter(principal::canSee).orElseThrow(() -> ApiException.notFound("vehicle " + vin));
     }
 
     private void create(ServerRequest req, ServerResponse res) {

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * REST API users with bearer tokens, in table {@code api_users}. A token is {@code tsu_} followed by 256 random bits in
- * unpadded base64url; only its SHA-256 hash is stored, so a database leak reveals no usable token. Thread-safe.
+ * unpadded base64url; only its SHA-256 hash is stored, so a database leak reveals no usable token. A verified token is
+ * trusted for {@value VerifiedTokens#TTL_MS} ms without another lookup ({@link VerifiedTokens}): a rotation through
+ * this instance takes effect at once, one made elsewhere (another node) within that time. Thread-safe.
  */
 public final class ApiUsers {
     private static final Logger LOG = LoggerFactory.getLogger(ApiUsers.class);
@@ -35,14 +37,18 @@ public final class ApiUsers {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
 
     private static final int TOKEN_BYTES = 32;
+    /** Never used itself, only cloned: a fresh digest per call, so threads never share one. */
+    private static final MessageDigest SHA_256 = sha256();
 
     private final DataSource dataSource;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final VerifiedTokens verified;
 
     public ApiUsers(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.verified = new VerifiedTokens(clock);
     }
 
     /**
@@ -77,6 +83,17 @@ public final class ApiUsers {
             return Optional.empty();
         }
         String hash = sha256Hex(bearerToken);
+        Principal known = verified.get(hash);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        long stamp = verified.stamp();
+        Optional<Principal> principal = lookUp(hash);
+        principal.ifPresent(p -> verified.remember(hash, p, stamp));
+        return principal;
+    }
+
+    private Optional<Principal> lookUp(String hash) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(
                         "SELECT name, role, token_sha256 FROM api_users WHERE token_sha256 = ?")) {
@@ -126,6 +143,8 @@ public final class ApiUsers {
             }
         } catch (SQLException e) {
             throw FleetException.storage("rotating the token of user " + name, e);
+        } finally {
+            verified.forget(name); // also on failure: the update may have committed before the error
         }
         LOG.info("Rotated the token of API user {}", name);
         return token;
@@ -188,9 +207,18 @@ public final class ApiUsers {
     }
 
     static String sha256Hex(String token) {
+        MessageDigest digest;
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            digest = (MessageDigest) SHA_256.clone(); // cheaper than getInstance's provider lookup, on every request
+        } catch (CloneNotSupportedException e) {
+            digest = sha256();
+        }
+        return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK provides SHA-256", e);
         }

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * revocation takes effect for the next connect as soon as {@link #revoke} returns. Another server node's writes reach
  * this index only through {@link #reloadTrust()}.
  *
+ * <p>{@link #ownerOf} runs on every per-car API request, so it reads an in-memory index of owners by VIN, filled on
+ * first use of each VIN. That index never goes stale, on any node: a vehicle is never deleted and its owner never
+ * changes (revocation keeps the row). A VIN not (yet) registered is not remembered.
+ *
  * <p>Thread-safe. Writes that change trust ({@link #recordCertificate}, {@link #revoke}) are serialised so the index
  * never trusts a certificate of a vehicle that was revoked concurrently.
  */
@@ -42,6 +46,9 @@ public final class VehicleRegistry {
     private final ReentrantLock trustWrites = new ReentrantLock();
     /** Unrevoked certificates by serial number. */
     private final ConcurrentHashMap<BigInteger, TrustedCertificate> trusted = new ConcurrentHashMap<>();
+
+    /** Owners of registered vehicles by VIN; see the class comment for why entries never go stale. */
+    private final ConcurrentHashMap<Vin, String> owners = new ConcurrentHashMap<>();
 
     private record TrustedCertificate(Vin vin, Instant notAfter) {}
 
@@ -86,6 +93,33 @@ public final class VehicleRegistry {
     public Optional<Vehicle> find(Vin vin) {
         return read("finding vehicle " + vin, VehicleRows.Filter.vin(vin)).stream()
                 .findFirst();
+    }
+
+    /**
+     * The owner of the vehicle with this VIN, if registered (revoked vehicles included): what an API request needs to
+     * decide whether the caller may see the car, without reading its tags and certificates.
+     */
+    public Optional<String> ownerOf(Vin vin) {
+        String known = owners.get(vin);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<String> owner = readOwner(vin);
+        owner.ifPresent(o -> owners.put(vin, o));
+        return owner;
+    }
+
+    private Optional<String> readOwner(Vin vin) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT owner_name FROM vehicles WHERE vin = ?")) {
+            statement.setString(1, vin.value());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw FleetException.storage("finding the owner of vehicle " + vin, e);
+        }
     }
 
     /** All vehicles, or those of one owner, sorted by VIN. */

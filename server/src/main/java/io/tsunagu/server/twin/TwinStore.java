@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The in-memory twins of all cars. Thread-safe: cars live in a {@link ConcurrentHashMap} and each car's state is
@@ -57,7 +58,11 @@ public final class TwinStore {
         }
     }
 
-    /** A snapshot of the car's twin, or empty if nothing is known of it. */
+    /**
+     * A snapshot of the car's twin, or empty if nothing is known of it. Until the car's twin changes, every call
+     * returns the same instance (built once, on the first read after a change), so a reader may key its own caches of
+     * derived data (rendered JSON) on the instance's identity.
+     */
     public Optional<Twin> get(Vin vin) {
         return Optional.ofNullable(cars.get(vin)).map(state -> state.snapshot(vin));
     }
@@ -87,7 +92,7 @@ public final class TwinStore {
         return cars.computeIfAbsent(vin, v -> new CarState());
     }
 
-    /** One car's mutable twin; every method holds the instance lock. */
+    /** One car's mutable twin; every method holds the instance lock, every change drops the cached snapshot. */
     private static final class CarState {
         private static final Comparator<Reported> ORDER =
                 Comparator.comparingLong((Reported r) -> r.value().tsMs()).thenComparingLong(Reported::seq);
@@ -98,8 +103,11 @@ public final class TwinStore {
         private long lastSeenMs = Long.MIN_VALUE;
         private long connectionEventMs = Long.MIN_VALUE;
         private long connectedSinceMs = Long.MIN_VALUE;
+        /** The snapshot of the current state, built by the first read after a change. */
+        private @Nullable Twin snapshot;
 
         synchronized void apply(List<Sample> samples) {
+            snapshot = null;
             for (Sample sample : samples) {
                 Reported candidate = new Reported(new TwinValue(sample.value(), sample.tsMs()), sample.seq());
                 reported.merge(sample.path(), candidate, (old, now) -> ORDER.compare(now, old) >= 0 ? now : old);
@@ -108,6 +116,7 @@ public final class TwinStore {
         }
 
         synchronized void connectionChanged(boolean nowOnline, long atMs) {
+            snapshot = null;
             lastSeenMs = Math.max(lastSeenMs, atMs);
             if (atMs < connectionEventMs) {
                 return;
@@ -118,14 +127,23 @@ public final class TwinStore {
         }
 
         synchronized void setDesired(String path, TwinValue value) {
+            snapshot = null;
             desired.put(path, value);
         }
 
         synchronized void clearDesired(String path) {
+            snapshot = null;
             desired.remove(path);
         }
 
         synchronized Twin snapshot(Vin vin) {
+            if (snapshot == null) {
+                snapshot = build(vin);
+            }
+            return snapshot;
+        }
+
+        private Twin build(Vin vin) {
             Map<String, TwinValue> values = new HashMap<>();
             reported.forEach((path, r) -> values.put(path, r.value()));
             Map<String, DeltaEntry> delta = new HashMap<>();

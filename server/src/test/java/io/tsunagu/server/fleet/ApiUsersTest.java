@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.metadata.MetadataDatabase;
+import io.tsunagu.server.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -87,6 +89,9 @@ class ApiUsersTest {
         assertThat(alice.canSee(bobs)).isFalse();
         assertThat(new Principal("ops", Role.OPERATOR).canSee(bobs)).isTrue();
         assertThat(new Principal("root", Role.ADMIN).canSee(alices)).isTrue();
+        assertThat(alice.canSeeVehicleOf("alice")).isTrue();
+        assertThat(alice.canSeeVehicleOf("bob")).isFalse();
+        assertThat(new Principal("ops", Role.OPERATOR).canSeeVehicleOf("bob")).isTrue();
     }
 
     @Test
@@ -114,6 +119,82 @@ class ApiUsersTest {
         assertThat(Files.readString(tokenFile).strip()).isEqualTo(fresh);
         assertThat(users.authenticate(lost)).isEmpty();
         assertThat(users.authenticate(fresh)).map(Principal::name).contains("admin");
+    }
+
+    @Test
+    void aTokenRotatedThroughThisInstanceStopsWorkingAtOnceEvenWhileRemembered() {
+        CreatedUser created = users.create("ops1", Role.OPERATOR);
+        assertThat(users.authenticate(created.token())).isPresent(); // now remembered
+
+        String rotated = users.rotateToken("ops1");
+
+        assertThat(users.authenticate(created.token())).isEmpty();
+        assertThat(users.authenticate(rotated)).contains(new Principal("ops1", Role.OPERATOR));
+    }
+
+    @Test
+    void aRotationOnAnotherNodeTakesEffectHereWithinTheTrustTime() {
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+        ApiUsers here = new ApiUsers(db.dataSource(), clock);
+        ApiUsers otherNode = new ApiUsers(db.dataSource(), clock);
+        CreatedUser created = here.create("ops1", Role.OPERATOR);
+        assertThat(here.authenticate(created.token())).isPresent();
+
+        String rotated = otherNode.rotateToken("ops1");
+
+        assertThat(here.authenticate(created.token()))
+                .as("still trusted from memory")
+                .isPresent();
+        assertThat(here.authenticate(rotated))
+                .as("a new token is never refused")
+                .isPresent();
+        clock.advance(Duration.ofMillis(VerifiedTokens.TTL_MS));
+        assertThat(here.authenticate(created.token())).isEmpty();
+        assertThat(here.authenticate(rotated)).contains(new Principal("ops1", Role.OPERATOR));
+    }
+
+    @Test
+    void aRoleChangedInTheDatabaseIsSeenOnceTheTrustTimeEnds() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+        ApiUsers here = new ApiUsers(db.dataSource(), clock);
+        CreatedUser created = here.create("carol", Role.OPERATOR);
+        assertThat(here.authenticate(created.token())).map(Principal::role).contains(Role.OPERATOR);
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE api_users SET role = '" + Role.OWNER.dbValue() + "' WHERE name = 'carol'");
+        }
+
+        clock.advance(Duration.ofMillis(VerifiedTokens.TTL_MS - 1));
+        assertThat(here.authenticate(created.token())).map(Principal::role).contains(Role.OPERATOR);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(here.authenticate(created.token())).map(Principal::role).contains(Role.OWNER);
+    }
+
+    @Test
+    void aVerificationThatRacedWithARotationIsNotRemembered() {
+        VerifiedTokens tokens = new VerifiedTokens(Clock.systemUTC());
+        Principal ops = new Principal("ops1", Role.OPERATOR);
+        long stamp = tokens.stamp(); // the lookup starts and reads the old row...
+
+        tokens.forget("ops1"); // ...while the token is rotated
+
+        tokens.remember("hash-of-old-token", ops, stamp);
+        assertThat(tokens.get("hash-of-old-token")).isNull();
+        tokens.remember("hash-of-old-token", ops, tokens.stamp());
+        assertThat(tokens.get("hash-of-old-token")).isEqualTo(ops);
+    }
+
+    @Test
+    void rememberedTokensStayBoundedInNumber() {
+        VerifiedTokens tokens = new VerifiedTokens(Clock.systemUTC());
+        Principal ops = new Principal("ops1", Role.OPERATOR);
+
+        for (int i = 0; i <= VerifiedTokens.MAX_ENTRIES; i++) {
+            tokens.remember("hash-" + i, ops, tokens.stamp());
+        }
+
+        assertThat(tokens.size()).isLessThanOrEqualTo(VerifiedTokens.MAX_ENTRIES);
+        assertThat(tokens.get("hash-" + VerifiedTokens.MAX_ENTRIES)).isEqualTo(ops);
     }
 
     private static Vehicle vehicle(String vin, String owner) {

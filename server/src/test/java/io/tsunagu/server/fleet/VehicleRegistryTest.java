@@ -49,6 +49,27 @@ class VehicleRegistryTest {
     }
 
     @Test
+    void ownerOfAnswersRegisteredAndRevokedCarsAndNothingForUnknownOnes() {
+        registry.register(CAR_A, "Model 3", "alice", Set.of());
+        registry.register(CAR_B, "Model Y", "bob", Set.of());
+        registry.revoke(CAR_B);
+
+        assertThat(registry.ownerOf(CAR_A)).contains("alice");
+        assertThat(registry.ownerOf(CAR_A)).as("answered again from the index").contains("alice");
+        assertThat(registry.ownerOf(CAR_B)).contains("bob");
+        assertThat(registry.ownerOf(CAR_C)).isEmpty();
+    }
+
+    @Test
+    void aCarRegisteredOnAnotherNodeAfterAMissIsFoundAtOnce() {
+        assertThat(registry.ownerOf(CAR_C)).isEmpty();
+
+        new VehicleRegistry(db.dataSource(), clock).register(CAR_C, "Model 3", "carol", Set.of());
+
+        assertThat(registry.ownerOf(CAR_C)).contains("carol");
+    }
+
+    @Test
     void registeredVehicleIsFoundWithSortedTagsAndNoCertificate() {
         Vehicle registered = registry.register(CAR_A, " Model 3 ", "alice", Set.of("fleet-b", "eu", "test.v1"));
 

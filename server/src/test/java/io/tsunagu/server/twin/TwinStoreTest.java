@@ -45,6 +45,32 @@ class TwinStoreTest {
     }
 
     @Test
+    void readsShareOneSnapshotUntilTheTwinChanges() {
+        twins.apply(CAR, List.of(sample(T0, 1, SPEED, 5)));
+        Twin first = twins.get(CAR).orElseThrow();
+        assertThat(twins.get(CAR).orElseThrow()).isSameAs(first);
+
+        twins.apply(CAR, List.of(sample(T0 + 1, 2, SPEED, 6)));
+        Twin afterSample = twins.get(CAR).orElseThrow();
+        twins.connectionChanged(CAR, true, Instant.ofEpochMilli(T0 + 2));
+        Twin afterConnect = twins.get(CAR).orElseThrow();
+        twins.setDesired(CAR, TEMP, new Num(22), Instant.ofEpochMilli(T0 + 3));
+        Twin afterDesired = twins.get(CAR).orElseThrow();
+        twins.clearDesired(CAR, TEMP);
+        Twin afterClear = twins.get(CAR).orElseThrow();
+
+        assertThat(afterSample).isNotSameAs(first);
+        assertThat(afterSample.reported().get(SPEED)).isEqualTo(new TwinValue(new Num(6), T0 + 1));
+        assertThat(afterConnect).isNotSameAs(afterSample);
+        assertThat(afterConnect.online()).isTrue();
+        assertThat(afterDesired).isNotSameAs(afterConnect);
+        assertThat(afterDesired.desired()).containsKey(TEMP);
+        assertThat(afterClear).isNotSameAs(afterDesired);
+        assertThat(afterClear.desired()).isEmpty();
+        assertThat(twins.get(CAR).orElseThrow()).isSameAs(afterClear);
+    }
+
+    @Test
     void reapplyingTheSameSamplesChangesNothing() {
         List<Sample> batch = List.of(sample(T0, 1, SPEED, 5), sample(T0 + 1, 2, SPEED, 6));
         twins.apply(CAR, batch);
