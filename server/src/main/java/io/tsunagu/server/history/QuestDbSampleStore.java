@@ -22,6 +22,8 @@ import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.history.internal.QuestDbHistoryQueries;
 import io.tsunagu.server.history.internal.QuestDbReader;
 import io.tsunagu.server.history.internal.QuestDbReader.Micros;
+import io.tsunagu.server.history.internal.SamplesTable;
+import io.tsunagu.server.history.internal.SeriesDirectory;
 import io.tsunagu.server.history.internal.ValueColumns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,17 +68,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuestDbSampleStore implements SampleStore {
     private static final Logger LOG = LoggerFactory.getLogger(QuestDbSampleStore.class);
-    private static final String TABLE = "samples";
-    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
-            + " (ts TIMESTAMP, vin SYMBOL CAPACITY 4096 CACHE INDEX, path SYMBOL CAPACITY 2048 CACHE,"
-            + " seq LONG, kind BYTE, num DOUBLE, txt VARCHAR)"
-            + " TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, vin, path, seq)";
-    private static final int VIN = 1;
-    private static final int PATH = 2;
-    private static final int SEQ = 3;
-    private static final int KIND = 4;
-    private static final int NUM = 5;
-    private static final int TXT = 6;
+    private static final String TABLE = SamplesTable.NAME;
+    private static final int VIN = SamplesTable.VIN;
+    private static final int PATH = SamplesTable.PATH;
+    private static final int SEQ = SamplesTable.SEQ;
+    private static final int KIND = SamplesTable.KIND;
+    private static final int NUM = SamplesTable.NUM;
+    private static final int TXT = SamplesTable.TXT;
+    private static final int SERIES = SamplesTable.SERIES;
     private static final int MAX_APPLY_ROUNDS = 1000;
 
     private final CairoEngine engine;
@@ -97,7 +96,7 @@ public final class QuestDbSampleStore implements SampleStore {
         this.walPurgeJob = new WalPurgeJob(engine);
         this.partitionPurgeJob = new O3PartitionPurgeJob(engine, 1);
         this.reader = new QuestDbReader(engine);
-        this.queries = new QuestDbHistoryQueries(TABLE, reader, columns, catalog);
+        this.queries = new QuestDbHistoryQueries(TABLE, reader, columns, catalog, new SeriesDirectory(engine, table));
     }
 
     /**
@@ -134,9 +133,9 @@ public final class QuestDbSampleStore implements SampleStore {
         quietQuestDbLog();
         CairoEngine engine = new CairoEngine(syncCommitConfiguration(dir));
         try {
-            execute(engine, CREATE_TABLE);
-            QuestDbSampleStore store = new QuestDbSampleStore(engine, engine.verifyTableName(TABLE), catalog);
+            QuestDbSampleStore store = new QuestDbSampleStore(engine, SamplesTable.create(engine), catalog);
             store.recoverUnappliedWal();
+            SamplesTable.migrate(engine, store.table, store::applyWal);
             LOG.info("history store open at {}", dir);
             return store;
         } catch (RuntimeException e) {
@@ -180,6 +179,7 @@ public final class QuestDbSampleStore implements SampleStore {
                             writer.newRow(Micros.ofMillis(sample.tsMs()).value());
                     row.putSym(VIN, sample.vin().value());
                     row.putSym(PATH, sample.path());
+                    row.putSym(SERIES, SamplesTable.series(sample.vin(), sample.path()));
                     row.putLong(SEQ, sample.seq());
                     row.putByte(KIND, columns.kind(sample.value()));
                     row.putDouble(NUM, columns.number(sample.value()));
