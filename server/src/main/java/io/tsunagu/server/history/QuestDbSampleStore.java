@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * before a crash but not yet applied are applied.
  *
  * <p><b>Why not acknowledge before the apply</b> (issue 3, {@code ingest-fleet}, 2,000 cars): the apply (out-of-order
- * merge, {@code vin} index update, column msync) takes most of each commit, so acknowledging once the WAL commit is
+ * merge, {@code series} index update, column msync) takes most of each commit, so acknowledging once the WAL commit is
  * fsynced and applying on a second thread looked like a free win. In our runs it was not: on 2 shared cores the apply
  * thread's msyncs slowed the WAL fsyncs and its CPU competed with the broker; neither a concurrent nor an interleaved
  * apply beat this design (the measurements are noisy; see docs/architecture.md). The attempt is commit {@code

@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * Answers {@link HistoryQuery} pages and latest-value lookups with QuestDB SQL on the samples table. Raw pages stream rows in time order;
@@ -33,9 +31,6 @@ import java.util.function.Predicate;
  * Thread-safe.
  */
 public final class QuestDbHistoryQueries {
-    /** Most series of one fleet-wide or per-car latest statement. */
-    private static final int LATEST_CHUNK = 1024;
-
     /** Signals whose fleet-wide latest statements are kept (each holds a literal per car). */
     private static final int MAX_FLEET_LATEST_PLANS = 16;
 
@@ -151,57 +146,6 @@ public final class QuestDbHistoryQueries {
         });
         latest.sort(Comparator.comparing(sample -> sample.vin().value()));
         return List.copyOf(latest);
-    }
-
-    /**
-     * {@code select} with {@code WHERE series IN (...) LATEST ON ts PARTITION BY series} over a list of series keys:
-     * one index lookup per series. The keys are SQL literals ({@link SqlLiterals}) in chunks of at most {@value
-     * #LATEST_CHUNK}, so each chunk's statement resolves its symbol keys once, when compiled, and is reused while the
-     * fleet's series stay the same (binding the strings instead cost a key lookup per series per call: a third of the
-     * fleet-wide latest). A key without a safe literal is bound, one statement per key.
-     */
-    private record LatestPlan(int keyCount, String select, List<String> literalSql, List<String> boundKeys) {
-        private static final String LATEST = " LATEST ON ts PARTITION BY series";
-
-        static LatestPlan of(String select, List<String> keys) {
-            List<String> sql = new ArrayList<>();
-            List<String> bound = new ArrayList<>();
-            StringBuilder chunk = new StringBuilder();
-            int inChunk = 0;
-            for (String key : keys) {
-                Optional<String> literal = SqlLiterals.quoted(key);
-                if (literal.isEmpty()) {
-                    bound.add(key);
-                    continue;
-                }
-                chunk.append(inChunk == 0 ? select + " WHERE series IN (" : ",").append(literal.get());
-                if (++inChunk == LATEST_CHUNK) {
-                    sql.add(chunk.append(')').append(LATEST).toString());
-                    chunk.setLength(0);
-                    inChunk = 0;
-                }
-            }
-            if (inChunk > 0) {
-                sql.add(chunk.append(')').append(LATEST).toString());
-            }
-            return new LatestPlan(keys.size(), select, List.copyOf(sql), List.copyOf(bound));
-        }
-
-        void run(QuestDbReader reader, Consumer<Record> onRow) {
-            for (String statement : literalSql) {
-                reader.forEach(statement, List.of(), consumeAll(onRow));
-            }
-            for (String key : boundKeys) {
-                reader.forEach(select + " WHERE series = $1" + LATEST, List.of(key), consumeAll(onRow));
-            }
-        }
-    }
-
-    private static Predicate<Record> consumeAll(Consumer<Record> onRow) {
-        return row -> {
-            onRow.accept(row);
-            return true;
-        };
     }
 
     private Sample sample(Vin vin, String path, Record row) {
