@@ -24,6 +24,8 @@ import io.tsunagu.server.history.internal.ColdPartitions;
 import io.tsunagu.server.history.internal.QuestDbHistoryQueries;
 import io.tsunagu.server.history.internal.QuestDbReader;
 import io.tsunagu.server.history.internal.QuestDbReader.Micros;
+import io.tsunagu.server.history.internal.SamplesTable;
+import io.tsunagu.server.history.internal.SeriesDirectory;
 import io.tsunagu.server.history.internal.ValueColumns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * before a crash but not yet applied are applied.
  *
  * <p><b>Why not acknowledge before the apply</b> (issue 3, {@code ingest-fleet}, 2,000 cars): the apply (out-of-order
- * merge, {@code vin} index update, column msync) takes most of each commit, so acknowledging once the WAL commit is
+ * merge, {@code series} index update, column msync) takes most of each commit, so acknowledging once the WAL commit is
  * fsynced and applying on a second thread looked like a free win. In our runs it was not: on 2 shared cores the apply
  * thread's msyncs slowed the WAL fsyncs and its CPU competed with the broker; neither a concurrent nor an interleaved
  * apply beat this design (the measurements are noisy; see docs/architecture.md). The attempt is commit {@code
@@ -68,17 +70,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuestDbSampleStore implements SampleStore {
     private static final Logger LOG = LoggerFactory.getLogger(QuestDbSampleStore.class);
-    private static final String TABLE = "samples";
-    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
-            + " (ts TIMESTAMP, vin SYMBOL CAPACITY 4096 CACHE INDEX, path SYMBOL CAPACITY 2048 CACHE,"
-            + " seq LONG, kind BYTE, num DOUBLE, txt VARCHAR)"
-            + " TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, vin, path, seq)";
-    private static final int VIN = 1;
-    private static final int PATH = 2;
-    private static final int SEQ = 3;
-    private static final int KIND = 4;
-    private static final int NUM = 5;
-    private static final int TXT = 6;
+    private static final String TABLE = SamplesTable.NAME;
+    private static final int VIN = SamplesTable.VIN;
+    private static final int PATH = SamplesTable.PATH;
+    private static final int SEQ = SamplesTable.SEQ;
+    private static final int KIND = SamplesTable.KIND;
+    private static final int NUM = SamplesTable.NUM;
+    private static final int TXT = SamplesTable.TXT;
+    private static final int SERIES = SamplesTable.SERIES;
     private static final int MAX_APPLY_ROUNDS = 1000;
     private static final int PARQUET_ZSTD_LEVEL = 9;
 
@@ -101,7 +100,7 @@ public final class QuestDbSampleStore implements SampleStore {
         this.walPurgeJob = new WalPurgeJob(engine);
         this.partitionPurgeJob = new O3PartitionPurgeJob(engine, 1);
         this.reader = new QuestDbReader(engine);
-        this.queries = new QuestDbHistoryQueries(TABLE, reader, columns, catalog);
+        this.queries = new QuestDbHistoryQueries(TABLE, reader, columns, catalog, new SeriesDirectory(engine, table));
         this.cold = new ColdPartitions(TABLE, engine, reader, sql -> execute(engine, sql), this::applyWal);
     }
 
@@ -139,9 +138,9 @@ public final class QuestDbSampleStore implements SampleStore {
         quietQuestDbLog();
         CairoEngine engine = new CairoEngine(syncCommitConfiguration(dir));
         try {
-            execute(engine, CREATE_TABLE);
-            QuestDbSampleStore store = new QuestDbSampleStore(engine, engine.verifyTableName(TABLE), catalog);
+            QuestDbSampleStore store = new QuestDbSampleStore(engine, SamplesTable.create(engine), catalog);
             store.recoverUnappliedWal();
+            SamplesTable.migrate(engine, store.table, store::applyWal);
             store.cold.load();
             LOG.info("history store open at {}", dir);
             return store;
@@ -198,6 +197,7 @@ public final class QuestDbSampleStore implements SampleStore {
                             writer.newRow(Micros.ofMillis(sample.tsMs()).value());
                     row.putSym(VIN, sample.vin().value());
                     row.putSym(PATH, sample.path());
+                    row.putSym(SERIES, SamplesTable.series(sample.vin(), sample.path()));
                     row.putLong(SEQ, sample.seq());
                     row.putByte(KIND, columns.kind(sample.value()));
                     row.putDouble(NUM, columns.number(sample.value()));

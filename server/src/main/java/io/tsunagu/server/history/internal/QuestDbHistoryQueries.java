@@ -15,11 +15,13 @@ import io.tsunagu.server.history.HistoryQuery;
 import io.tsunagu.server.history.InvalidQueryException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Answers {@link HistoryQuery} pages and latest-value lookups with QuestDB SQL on the samples table. Raw pages stream rows in time order;
@@ -29,37 +31,52 @@ import java.util.TreeMap;
  * Thread-safe.
  */
 public final class QuestDbHistoryQueries {
+    /** Signals whose fleet-wide latest statements are kept (each holds a literal per car). */
+    private static final int MAX_FLEET_LATEST_PLANS = 16;
+
     private final String table;
     private final QuestDbReader reader;
     private final ValueColumns columns;
     private final SignalCatalog catalog;
+    private final SeriesDirectory series;
+    private final Map<String, LatestPlan> fleetLatestPlans = new ConcurrentHashMap<>();
 
-    /** {@code catalog} tells which signals are numeric, for refusing numeric aggregates over text signals. */
-    public QuestDbHistoryQueries(String table, QuestDbReader reader, ValueColumns columns, SignalCatalog catalog) {
+    /**
+     * {@code catalog} tells which signals are numeric, for refusing numeric aggregates over text signals; {@code
+     * series} which signals each car has.
+     */
+    public QuestDbHistoryQueries(
+            String table, QuestDbReader reader, ValueColumns columns, SignalCatalog catalog, SeriesDirectory series) {
         this.table = table;
         this.reader = reader;
         this.columns = columns;
         this.catalog = catalog;
+        this.series = series;
     }
 
     /** One page of {@code query}. */
     public HistoryPage page(HistoryQuery query) {
         Optional<PageCursor> after = query.cursor().map(PageCursor::decode);
         long fromMs = Math.max(query.fromMs(), after.map(PageCursor::tsMs).orElse(query.fromMs()));
-        List<Object> binds = binds(query, fromMs);
         PageBuilder page = new PageBuilder(query.limit(), after);
+        List<String> askedPaths = query.paths().isEmpty() ? series.pathsOf(query.vin()) : query.paths();
+        if (askedPaths.isEmpty()) {
+            return page.finish(); // a car without history
+        }
+        List<Object> binds = binds(query.vin(), askedPaths, fromMs, query.toMs());
+        String where = where(askedPaths.size());
         SymbolStrings paths = new SymbolStrings(1);
         if (query.stepMs().isEmpty()) {
-            reader.forEach(rawSql(query), binds, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
+            reader.forEach(rawSql(where), binds, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
         } else if (query.aggregate() == Aggregate.LAST) {
-            reader.forEach(downsampledSql(query, "last(kind) k, last(num) n, last(txt) t", ""), binds, row -> {
+            reader.forEach(downsampledSql(query, where, "last(kind) k, last(num) n, last(txt) t", ""), binds, row -> {
                 return page.offer(new HistoryPoint(paths.byText(row), millis(row), lastValue(row)), 0);
             });
         } else {
-            rejectNonNumericPaths(query, binds);
+            rejectNonNumericPaths(query, fromMs);
             String aggregate = query.aggregate().name().toLowerCase(Locale.ROOT) + "(num) v";
             reader.forEach(
-                    downsampledSql(query, aggregate, " AND kind <= " + ValueColumns.LAST_NUMERIC),
+                    downsampledSql(query, where, aggregate, " AND kind <= " + ValueColumns.LAST_NUMERIC),
                     binds,
                     row -> page.offer(
                             new HistoryPoint(paths.byText(row), millis(row), new SignalValue.Num(row.getDouble(2))),
@@ -70,14 +87,17 @@ public final class QuestDbHistoryQueries {
 
     /** The newest sample per path of one car, ordered by path. */
     public List<Sample> latest(Vin vin) {
-        List<Sample> latest = new ArrayList<>();
+        Map<String, Sample> latest = new TreeMap<>();
         SymbolStrings paths = new SymbolStrings(1);
-        reader.forEach(
-                "SELECT ts, path, seq, kind, num, txt FROM " + table + " WHERE vin = $1 LATEST ON ts PARTITION BY path",
-                List.of(vin.value()),
-                row -> latest.add(sample(vin, paths.byText(row), row)));
-        latest.sort(Comparator.comparing(Sample::path));
-        return List.copyOf(latest);
+        List<String> keys = series.pathsOf(vin).stream()
+                .map(path -> SamplesTable.series(vin, path))
+                .toList();
+        LatestPlan.of("SELECT ts, path, seq, kind, num, txt FROM " + table, keys)
+                .run(reader, row -> {
+                    String path = paths.byKey(row);
+                    latest.put(path, sample(vin, path, row));
+                });
+        return List.copyOf(latest.values());
     }
 
     /** {@link #latest(Vin)} for every car, ordered by VIN. */
@@ -86,7 +106,7 @@ public final class QuestDbHistoryQueries {
         SymbolStrings paths = new SymbolStrings(1);
         SymbolStrings vins = new SymbolStrings(6);
         reader.forEach(
-                "SELECT ts, path, seq, kind, num, txt, vin FROM " + table + " LATEST ON ts PARTITION BY vin, path",
+                "SELECT ts, path, seq, kind, num, txt, vin FROM " + table + " LATEST ON ts PARTITION BY series",
                 List.of(),
                 row -> {
                     Vin vin = Vin.of(vins.byText(row));
@@ -98,15 +118,32 @@ public final class QuestDbHistoryQueries {
     }
 
     /**
-     * The newest sample of {@code path} of every car that reported it, ordered by VIN: one row per car read through
-     * {@code LATEST ON ... PARTITION BY vin}, not every signal of every car.
+     * The newest sample of {@code path} of every car that reported it, ordered by VIN: one index lookup per car's
+     * series ({@code series IN (...) LATEST ON ts PARTITION BY series}), not every signal of every car.
      */
     public List<Sample> latestOfEveryCar(String path) {
-        List<Sample> latest = new ArrayList<>();
-        reader.forEach(
-                "SELECT ts, vin, seq, kind, num, txt FROM " + table + " WHERE path = $1 LATEST ON ts PARTITION BY vin",
-                List.of(path),
-                row -> latest.add(sample(Vin.of(row.getSymA(1).toString()), path, row)));
+        List<Vin> carsWithPath = series.carsWith(path);
+        Map<String, Vin> cars = new HashMap<>();
+        for (Vin vin : carsWithPath) {
+            cars.put(vin.value(), vin);
+        }
+        LatestPlan plan = fleetLatestPlans.get(path);
+        if (plan == null || plan.keyCount() != carsWithPath.size()) { // the list only grows: same size, same cars
+            List<String> keys = carsWithPath.stream()
+                    .map(vin -> SamplesTable.series(vin, path))
+                    .toList();
+            plan = LatestPlan.of("SELECT ts, vin, seq, kind, num, txt FROM " + table, keys);
+            if (fleetLatestPlans.size() >= MAX_FLEET_LATEST_PLANS) {
+                fleetLatestPlans.clear();
+            }
+            fleetLatestPlans.put(path, plan);
+        }
+        List<Sample> latest = new ArrayList<>(carsWithPath.size());
+        SymbolStrings vins = new SymbolStrings(1);
+        plan.run(reader, row -> {
+            Vin vin = cars.get(vins.byKey(row));
+            latest.add(sample(vin, path, row));
+        });
         latest.sort(Comparator.comparing(sample -> sample.vin().value()));
         return List.copyOf(latest);
     }
@@ -115,12 +152,12 @@ public final class QuestDbHistoryQueries {
         return new Sample(vin, millis(row), row.getLong(2), path, value(row, 3));
     }
 
-    private String rawSql(HistoryQuery query) {
-        return "SELECT ts, path, seq, kind, num, txt FROM " + table + where(query) + " ORDER BY ts";
+    private String rawSql(String where) {
+        return "SELECT ts, path, seq, kind, num, txt FROM " + table + where + " ORDER BY ts";
     }
 
-    private String downsampledSql(HistoryQuery query, String aggregates, String extraFilter) {
-        return "SELECT ts, path, " + aggregates + " FROM " + table + where(query) + extraFilter + " SAMPLE BY "
+    private String downsampledSql(HistoryQuery query, String where, String aggregates, String extraFilter) {
+        return "SELECT ts, path, " + aggregates + " FROM " + table + where + extraFilter + " SAMPLE BY "
                 + query.stepMs().orElseThrow() + "T ALIGN TO CALENDAR ORDER BY ts";
     }
 
@@ -129,7 +166,7 @@ public final class QuestDbHistoryQueries {
      * catalog decides for the signals it knows (no read: a scan of the car's range for text rows was 43 % of a
      * downsampled day in the issue 3 profile); only paths it does not know are looked up in the stored rows.
      */
-    private void rejectNonNumericPaths(HistoryQuery query, List<Object> binds) {
+    private void rejectNonNumericPaths(HistoryQuery query, long fromMs) {
         List<String> offending = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String path : query.paths()) {
@@ -144,7 +181,7 @@ public final class QuestDbHistoryQueries {
                             () -> unknown.add(path));
         }
         if (!unknown.isEmpty()) {
-            offending.addAll(storedNonNumeric(query, unknown, binds));
+            offending.addAll(storedNonNumeric(query, unknown, fromMs));
         }
         if (!offending.isEmpty()) {
             throw new InvalidQueryException("aggregate " + query.aggregate() + " needs numeric signals, but "
@@ -159,43 +196,40 @@ public final class QuestDbHistoryQueries {
     }
 
     /** Those of {@code paths} (not in the catalog) that hold text or list rows in the query's range. */
-    private List<String> storedNonNumeric(HistoryQuery query, List<String> paths, List<Object> binds) {
-        List<Object> unknownBinds = new ArrayList<>(binds.subList(0, 3));
-        unknownBinds.addAll(paths);
+    private List<String> storedNonNumeric(HistoryQuery query, List<String> paths, long fromMs) {
         List<String> found = new ArrayList<>();
         reader.forEach(
                 "SELECT DISTINCT path FROM " + table + where(paths.size()) + " AND kind > " + ValueColumns.LAST_NUMERIC,
-                unknownBinds,
+                binds(query.vin(), paths, fromMs, query.toMs()),
                 row -> found.add(row.getSymA(0).toString()));
         return found;
     }
 
-    /** {@code $1} vin, {@code $2}/{@code $3} the time range, {@code $4...} the paths. */
-    private static String where(HistoryQuery query) {
-        return where(query.paths().size());
+    /**
+     * {@code $1}/{@code $2} the time range, {@code $3...} the series: a single series compares one index key
+     * ({@code =}), several merge their index scans in table order ({@code IN}).
+     */
+    private static String where(int seriesCount) {
+        return " WHERE ts >= $1 AND ts < $2 AND series "
+                + (seriesCount == 1 ? "= $3" : "IN (" + placeholders(3, seriesCount) + ")");
     }
 
-    /** A single path compares one symbol key ({@code =}) instead of probing a set ({@code IN}). */
-    private static String where(int pathCount) {
-        StringBuilder sql = new StringBuilder(" WHERE vin = $1 AND ts >= $2 AND ts < $3");
-        if (pathCount == 1) {
-            sql.append(" AND path = $4");
-        } else if (pathCount > 1) {
-            sql.append(" AND path IN (");
-            for (int i = 0; i < pathCount; i++) {
-                sql.append(i == 0 ? "$" : ", $").append(i + 4);
-            }
-            sql.append(')');
+    /** {@code $first, ..., $(first + count - 1)}. */
+    private static String placeholders(int first, int count) {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sql.append(i == 0 ? "$" : ", $").append(first + i);
         }
         return sql.toString();
     }
 
-    private static List<Object> binds(HistoryQuery query, long fromMs) {
-        List<Object> binds = new ArrayList<>();
-        binds.add(query.vin().value());
+    private static List<Object> binds(Vin vin, List<String> paths, long fromMs, long toMs) {
+        List<Object> binds = new ArrayList<>(paths.size() + 2);
         binds.add(QuestDbReader.Micros.ofMillis(fromMs));
-        binds.add(QuestDbReader.Micros.ofMillis(query.toMs()));
-        binds.addAll(query.paths());
+        binds.add(QuestDbReader.Micros.ofMillis(toMs));
+        for (String path : paths) {
+            binds.add(SamplesTable.series(vin, path));
+        }
         return binds;
     }
 

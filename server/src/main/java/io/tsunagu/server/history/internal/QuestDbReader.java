@@ -11,11 +11,10 @@ import io.questdb.griffin.SqlException;
 import io.questdb.griffin.SqlExecutionContextImpl;
 import io.questdb.griffin.engine.functions.bind.BindVariableServiceImpl;
 import io.tsunagu.protocol.TsunaguException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 
 /**
@@ -25,14 +24,15 @@ import java.util.function.Predicate;
  * the same SQL once per page. A compiled {@link RecordCursorFactory} serves one cursor at a time and its execution
  * context is not thread-safe, so each SQL text keeps a queue of idle (factory, context, bind variables) triples: a call
  * takes one or compiles a new one, binds the new values, and puts it back after the cursor closed. This is how
- * QuestDB's own network servers cache statements. At most {@link #MAX_CACHED_SQL} texts are kept; others are compiled
- * per call. A factory made stale by a table change is compiled again once.
+ * QuestDB's own network servers cache statements. At most {@link #MAX_CACHED_SQL} texts are kept, the least recently
+ * used one is dropped for a new one (SQL with literals, whose symbol keys are resolved when compiling, varies with its
+ * values). A factory made stale by a table change is compiled again once.
  *
  * <p>Thread-safe.
  */
 public final class QuestDbReader implements AutoCloseable {
-    /** Distinct SQL texts kept compiled; the store asks a few dozen shapes (path counts, steps). */
-    static final int MAX_CACHED_SQL = 64;
+    /** Distinct SQL texts kept compiled: the store's shapes (path counts, steps) and its fleet-wide latest chunks. */
+    static final int MAX_CACHED_SQL = 128;
 
     /** A bind value for a TIMESTAMP parameter, in QuestDB's unit (microseconds since the epoch). */
     public record Micros(long value) {
@@ -42,8 +42,10 @@ public final class QuestDbReader implements AutoCloseable {
     }
 
     private final CairoEngine engine;
-    private final Map<String, Queue<Compiled>> idle = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    /** Idle compiled statements per SQL text, least recently used first; guarded by itself. */
+    private final LinkedHashMap<String, ArrayDeque<Compiled>> idle = new LinkedHashMap<>(16, 0.75f, true);
+
+    private boolean closed;
 
     public QuestDbReader(CairoEngine engine) {
         this.engine = engine;
@@ -84,17 +86,35 @@ public final class QuestDbReader implements AutoCloseable {
     /** Releases every idle compiled statement; call before closing the engine. */
     @Override
     public void close() {
-        closed = true;
-        idle.values().forEach(queue -> {
-            for (Compiled compiled = queue.poll(); compiled != null; compiled = queue.poll()) {
-                compiled.close();
-            }
-        });
+        List<Compiled> released = new ArrayList<>();
+        synchronized (idle) {
+            closed = true;
+            idle.values().forEach(released::addAll);
+            idle.clear();
+        }
+        released.forEach(Compiled::close);
+    }
+
+    /** How many SQL texts have idle compiled statements (for tests). */
+    int cachedTexts() {
+        synchronized (idle) {
+            return idle.size();
+        }
+    }
+
+    /** Whether {@code sql} has an idle compiled statement (for tests). */
+    boolean isCached(String sql) {
+        synchronized (idle) {
+            return idle.containsKey(sql);
+        }
     }
 
     private Compiled take(String sql, List<?> binds) throws SqlException {
-        Queue<Compiled> queue = idle.get(sql);
-        Compiled compiled = queue == null ? null : queue.poll();
+        Compiled compiled;
+        synchronized (idle) {
+            ArrayDeque<Compiled> queue = idle.get(sql);
+            compiled = queue == null ? null : queue.poll();
+        }
         if (compiled == null) {
             return compile(sql, binds);
         }
@@ -141,18 +161,20 @@ public final class QuestDbReader implements AutoCloseable {
     }
 
     private void release(String sql, Compiled compiled) {
-        Queue<Compiled> queue = idle.get(sql);
-        if (queue == null && idle.size() < MAX_CACHED_SQL) {
-            queue = idle.computeIfAbsent(sql, s -> new ConcurrentLinkedQueue<>());
+        List<Compiled> evicted = new ArrayList<>();
+        synchronized (idle) {
+            if (closed) {
+                evicted.add(compiled);
+            } else {
+                idle.computeIfAbsent(sql, s -> new ArrayDeque<>()).add(compiled);
+                var eldest = idle.entrySet().iterator();
+                while (idle.size() > MAX_CACHED_SQL) {
+                    evicted.addAll(eldest.next().getValue());
+                    eldest.remove();
+                }
+            }
         }
-        if (queue == null || closed) {
-            compiled.close();
-            return;
-        }
-        queue.add(compiled);
-        if (closed && queue.remove(compiled)) {
-            compiled.close(); // close() ran between the check and the add
-        }
+        evicted.forEach(Compiled::close);
     }
 
     private static void bind(BindVariableService bindings, List<?> binds) throws SqlException {
