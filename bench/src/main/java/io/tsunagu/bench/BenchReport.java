@@ -53,6 +53,11 @@ final class BenchReport {
                     HISTORY_APPEND + "[writer=raw-wal]",
                     "target >= 0.5x the raw engine"),
             new Ratio(
+                    "history-append, tsunagu-wal-ack / raw-wal",
+                    HISTORY_APPEND + "[writer=tsunagu-wal-ack]",
+                    HISTORY_APPEND + "[writer=raw-wal]",
+                    "acknowledged on the WAL commit, applied behind (off by default)"),
+            new Ratio(
                     "history-append, tsunagu / raw-table",
                     HISTORY_APPEND + "[writer=tsunagu]",
                     HISTORY_APPEND + "[writer=raw-table]",

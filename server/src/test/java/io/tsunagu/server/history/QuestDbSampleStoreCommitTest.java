@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.telemetry.SignalValue.Num;
+import io.tsunagu.protocol.vss.SignalCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The write path made fast (issue 3): appends are acknowledged on the fsynced WAL commit and applied in the background,
- * and out-of-order commits split the newest partition instead of rewriting it. These tests drive enough out-of-order
+ * The write path made fast (issue 3): a WAL apply thread (acknowledging after the apply, or on the fsynced WAL commit
+ * with the switch), and out-of-order commits that split the newest partition instead of rewriting it. These tests drive enough out-of-order
  * rows through the store that the newest day is split, and check what must not change: every append stored once,
  * visible after {@link SampleStore#awaitVisible}, after a reopen, and retention counting whole days.
  */
@@ -39,18 +40,20 @@ class QuestDbSampleStoreCommitTest {
 
     private QuestDbSampleStore store;
 
-    @BeforeEach
-    void open() {
-        store = QuestDbSampleStore.open(dir);
-    }
-
     @AfterEach
     void close() {
         store.close();
     }
 
-    @Test
-    void outOfOrderCommitsIntoTheNewestDayAreStoredOnceAndVisibleAfterAwaitVisible() {
+    /** Both acknowledgement modes: after the apply (the default) and on the WAL commit (the switch). */
+    private void open(boolean ackBeforeApply) {
+        store = QuestDbSampleStore.open(dir, SignalCatalog.vss6(), ackBeforeApply);
+    }
+
+    @ParameterizedTest(name = "ackBeforeApply={0}")
+    @ValueSource(booleans = {false, true})
+    void outOfOrderCommitsIntoTheNewestDayAreStoredOnceAndVisibleAfterAwaitVisible(boolean ackBeforeApply) {
+        open(ackBeforeApply);
         List<Sample> all = appendOverlappingCommits(T0);
 
         assertThat(store.awaitVisible(VISIBLE_WITHIN)).isTrue();
@@ -62,11 +65,13 @@ class QuestDbSampleStoreCommitTest {
                 .isSorted();
     }
 
-    @Test
-    void reAppendingEveryCommitAfterAReopenStoresNothingTwice() {
+    @ParameterizedTest(name = "ackBeforeApply={0}")
+    @ValueSource(booleans = {false, true})
+    void reAppendingEveryCommitAfterAReopenStoresNothingTwice(boolean ackBeforeApply) {
+        open(ackBeforeApply);
         List<Sample> all = appendOverlappingCommits(T0);
         store.close();
-        store = QuestDbSampleStore.open(dir);
+        open(ackBeforeApply);
 
         store.appendDurably(all); // a server restarted after losing every acknowledgement: the cars re-send it all
         assertThat(store.awaitVisible(VISIBLE_WITHIN)).isTrue();
@@ -74,8 +79,10 @@ class QuestDbSampleStoreCommitTest {
         assertThat(countOf(CARS.getFirst(), T0, T0 + DAY_MS)).isEqualTo(rowsOf(all, CARS.getFirst()));
     }
 
-    @Test
-    void retentionCountsAndDropsWholeDaysAlsoWhenOutOfOrderCommitsSplitThem() {
+    @ParameterizedTest(name = "ackBeforeApply={0}")
+    @ValueSource(booleans = {false, true})
+    void retentionCountsAndDropsWholeDaysAlsoWhenOutOfOrderCommitsSplitThem(boolean ackBeforeApply) {
+        open(ackBeforeApply);
         List<Sample> older = appendOverlappingCommits(T0 - DAY_MS);
         List<Sample> newer = appendOverlappingCommits(T0);
 
