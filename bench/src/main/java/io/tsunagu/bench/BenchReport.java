@@ -53,10 +53,10 @@ final class BenchReport {
                     HISTORY_APPEND + "[writer=raw-wal]",
                     "target >= 0.5x the raw engine"),
             new Ratio(
-                    "history-append, tsunagu-wal-ack / raw-wal",
-                    HISTORY_APPEND + "[writer=tsunagu-wal-ack]",
+                    "history-append, tsunagu-apply-ack / raw-wal",
+                    HISTORY_APPEND + "[writer=tsunagu-apply-ack]",
                     HISTORY_APPEND + "[writer=raw-wal]",
-                    "acknowledged on the WAL commit, applied behind (off by default)"),
+                    "every commit applied before it returns (ack-before-apply off)"),
             new Ratio(
                     "history-append, tsunagu / raw-table",
                     HISTORY_APPEND + "[writer=tsunagu]",

@@ -18,15 +18,13 @@ interface SampleAppender extends AutoCloseable {
     /** The writers compared by {@link HistoryAppendBenchmark}, by their parameter names. */
     enum Kind {
         /**
-         * {@link QuestDbSampleStore#appendDurably} as ingest calls it by default: the fsynced WAL commit of a WAL table
-         * with deduplication, applied (by the store's apply thread) before it returns.
+         * {@link QuestDbSampleStore#appendDurably} as ingest calls it: returns on the fsynced WAL commit of a WAL table
+         * with deduplication; the store's apply thread merges commits behind it (appends wait when 256 commits
+         * behind).
          */
         TSUNAGU("tsunagu"),
-        /**
-         * The same store with {@code ackBeforeApply}: returns on the fsynced WAL commit, the apply thread merges commits
-         * behind it (appends wait when 256 commits behind); an acknowledgement's cost, not a read-your-writes one.
-         */
-        TSUNAGU_WAL_ACK("tsunagu-wal-ack"),
+        /** The same store with {@code ackBeforeApply} off: every commit applied (visible) before it returns. */
+        TSUNAGU_APPLY_ACK("tsunagu-apply-ack"),
         /** QuestDB's {@code WalWriter} on the same WAL table, then the same apply job: the same work done raw. */
         RAW_WAL("raw-wal"),
         /** QuestDB's {@code TableWriter} on a non-WAL table of the same columns (no dedup): its fastest append. */
@@ -49,13 +47,14 @@ interface SampleAppender extends AutoCloseable {
                 }
             }
             throw new IllegalArgumentException(
-                    "unknown writer '" + label + "' (tsunagu, tsunagu-wal-ack, raw-wal, raw-table)");
+                    "unknown writer '" + label + "' (tsunagu, tsunagu-apply-ack, raw-wal, raw-table)");
         }
 
         SampleAppender open(Path dir) {
             return switch (this) {
-                case TSUNAGU -> new TsunaguAppender(QuestDbSampleStore.open(dir, SignalCatalog.vss6(), false));
-                case TSUNAGU_WAL_ACK -> new TsunaguAppender(QuestDbSampleStore.open(dir, SignalCatalog.vss6(), true));
+                case TSUNAGU -> new TsunaguAppender(QuestDbSampleStore.open(dir, SignalCatalog.vss6(), true));
+                case TSUNAGU_APPLY_ACK ->
+                    new TsunaguAppender(QuestDbSampleStore.open(dir, SignalCatalog.vss6(), false));
                 case RAW_WAL -> RawQuestDbAppender.open(dir, true);
                 case RAW_TABLE -> RawQuestDbAppender.open(dir, false);
             };
