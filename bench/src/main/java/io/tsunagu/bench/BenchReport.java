@@ -54,6 +54,11 @@ final class BenchReport {
                     HISTORY_APPEND + "[writer=raw-wal]",
                     "target >= 0.5x the raw engine"),
             new Ratio(
+                    "history-append, tsunagu-apply-ack / raw-wal",
+                    HISTORY_APPEND + "[writer=tsunagu-apply-ack]",
+                    HISTORY_APPEND + "[writer=raw-wal]",
+                    "every commit applied before it returns (ack-before-apply off)"),
+            new Ratio(
                     "history-append, tsunagu / raw-table",
                     HISTORY_APPEND + "[writer=tsunagu]",
                     HISTORY_APPEND + "[writer=raw-table]",

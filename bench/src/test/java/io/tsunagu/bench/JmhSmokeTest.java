@@ -28,7 +28,7 @@ class JmhSmokeTest {
         "EncodeBenchmark, 2, signals/s",
         "ValidateBenchmark, 2, 'validate, full checks / lookup only'",
         "TwinApplyBenchmark, 2, 'twin apply, 10 k cars / 1 k cars'",
-        "HistoryAppendBenchmark, 3, bytes per stored sample",
+        "HistoryAppendBenchmark, 4, bytes per stored sample",
         "IngestBenchmark, 2, 'ingest pipeline, questdb / discard'"
     })
     void everyBenchmarkClassRunsAndIsReported(String benchmarkClass, int benchmarks, String reported) throws Exception {

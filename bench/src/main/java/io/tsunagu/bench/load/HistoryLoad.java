@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,15 @@ record HistoryLoad(long samples, double tsunaguSeconds, double duckdbSeconds) {
             totals[1] += timed(() -> store.appendDurably(batch));
             totals[2] += timed(() -> duckdb.append(batch));
         });
+        totals[1] += timed(() -> awaitVisible(store)); // appends are acknowledged before they are applied
         totals[2] += timed(duckdb::finishLoading);
         return new HistoryLoad(totals[0], totals[1] / 1e9, totals[2] / 1e9);
+    }
+
+    private static void awaitVisible(QuestDbSampleStore store) {
+        if (!store.awaitVisible(Duration.ofMinutes(10))) {
+            throw new IllegalStateException("history-query: the loaded rows did not become visible within 10 minutes");
+        }
     }
 
     double tsunaguSamplesPerS() {

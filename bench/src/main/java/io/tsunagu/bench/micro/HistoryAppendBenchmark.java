@@ -34,7 +34,7 @@ public class HistoryAppendBenchmark {
     static final int CARS = 500;
     static final int BATCH_SAMPLES = CARS * EvFleet.SIGNALS_PER_FRAME;
 
-    @Param({"tsunagu", "raw-wal", "raw-table"})
+    @Param({"tsunagu", "tsunagu-apply-ack", "raw-wal", "raw-table"})
     public String writer;
 
     private Path dir;

@@ -1,6 +1,7 @@
 package io.tsunagu.bench.micro;
 
 import io.tsunagu.protocol.telemetry.Sample;
+import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.history.QuestDbSampleStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +17,14 @@ interface SampleAppender extends AutoCloseable {
 
     /** The writers compared by {@link HistoryAppendBenchmark}, by their parameter names. */
     enum Kind {
-        /** {@link QuestDbSampleStore#appendDurably}: WAL table with deduplication, applied before returning. */
+        /**
+         * {@link QuestDbSampleStore#appendDurably} as ingest calls it: returns on the fsynced WAL commit of a WAL table
+         * with deduplication; the store's apply thread merges commits behind it (appends wait when 256 commits
+         * behind).
+         */
         TSUNAGU("tsunagu"),
+        /** The same store with {@code ackBeforeApply} off: every commit applied (visible) before it returns. */
+        TSUNAGU_APPLY_ACK("tsunagu-apply-ack"),
         /** QuestDB's {@code WalWriter} on the same WAL table, then the same apply job: the same work done raw. */
         RAW_WAL("raw-wal"),
         /** QuestDB's {@code TableWriter} on a non-WAL table of the same columns (no dedup): its fastest append. */
@@ -39,12 +46,15 @@ interface SampleAppender extends AutoCloseable {
                     return kind;
                 }
             }
-            throw new IllegalArgumentException("unknown writer '" + label + "' (tsunagu, raw-wal, raw-table)");
+            throw new IllegalArgumentException(
+                    "unknown writer '" + label + "' (tsunagu, tsunagu-apply-ack, raw-wal, raw-table)");
         }
 
         SampleAppender open(Path dir) {
             return switch (this) {
-                case TSUNAGU -> new TsunaguAppender(QuestDbSampleStore.open(dir));
+                case TSUNAGU -> new TsunaguAppender(QuestDbSampleStore.open(dir, SignalCatalog.vss6(), true));
+                case TSUNAGU_APPLY_ACK ->
+                    new TsunaguAppender(QuestDbSampleStore.open(dir, SignalCatalog.vss6(), false));
                 case RAW_WAL -> RawQuestDbAppender.open(dir, true);
                 case RAW_TABLE -> RawQuestDbAppender.open(dir, false);
             };

@@ -40,7 +40,7 @@ class ColdDayCompactorTest {
                         CAR, D0.toEpochMilli() + day * DAY_MS + i * 60_000L, i, "Vehicle.Speed", new Num(i)));
             }
         }
-        store.appendDurably(samples);
+        appendVisible(store, samples);
     }
 
     @AfterEach
@@ -76,5 +76,13 @@ class ColdDayCompactorTest {
         assertThatThrownBy(() -> new ColdDayCompactor(store, Duration.ofDays(-1), clock, metrics))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cold-after");
+    }
+
+    /** Appends and waits until reads see the samples (appends are acknowledged before the table apply). */
+    private static void appendVisible(QuestDbSampleStore store, List<Sample> samples) {
+        store.appendDurably(samples);
+        assertThat(store.awaitVisible(Duration.ofSeconds(30)))
+                .as("applied within 30 s")
+                .isTrue();
     }
 }

@@ -44,7 +44,7 @@ class QuestDbSampleStoreColdTest {
     @BeforeEach
     void open() {
         store = QuestDbSampleStore.open(dir);
-        store.appendDurably(fourDays());
+        appendVisible(store, fourDays());
     }
 
     @AfterEach
@@ -75,7 +75,7 @@ class QuestDbSampleStoreColdTest {
                 .extracting(ColdDay::day)
                 .doesNotContain("2026-03-04")
                 .hasSize(3);
-        store.appendDurably(List.of(new Sample(CAR, D0 + 3 * DAY_MS + 5, 99, SPEED, new Num(42))));
+        appendVisible(store, List.of(new Sample(CAR, D0 + 3 * DAY_MS + 5, 99, SPEED, new Num(42))));
         assertThat(rawDay(CAR, 3)).contains(new HistoryPoint(SPEED, D0 + 3 * DAY_MS + 5, new Num(42)));
     }
 
@@ -96,8 +96,8 @@ class QuestDbSampleStoreColdTest {
         Sample resent = fourDays().getFirst(); // a car re-sending a batch already stored
         List<HistoryPoint> dayBefore = rawDay(resent.vin(), 0);
 
-        store.appendDurably(List.of(late, resent));
-        store.appendDurably(List.of(resent));
+        appendVisible(store, List.of(late, resent));
+        appendVisible(store, List.of(resent));
 
         assertThat(store.coldDaysThawed()).isEqualTo(1);
         List<HistoryPoint> dayAfter = rawDay(CAR, 0);
@@ -118,7 +118,7 @@ class QuestDbSampleStoreColdTest {
 
         assertThat(store.coldDays()).isEqualTo(2);
         assertThat(everyAnswer()).containsExactlyElementsOf(before);
-        store.appendDurably(List.of(new Sample(OLD_CAR, D0 + DAY_MS + 7, 900_002, SOC, new Num(12.5))));
+        appendVisible(store, List.of(new Sample(OLD_CAR, D0 + DAY_MS + 7, 900_002, SOC, new Num(12.5))));
         assertThat(store.coldDaysThawed()).isEqualTo(1);
         assertThat(rawDay(OLD_CAR, 1)).containsExactly(new HistoryPoint(SOC, D0 + DAY_MS + 7, new Num(12.5)));
     }
@@ -201,5 +201,13 @@ class QuestDbSampleStoreColdTest {
             }
         }
         return samples;
+    }
+
+    /** Appends and waits until reads see the samples (appends are acknowledged before the table apply). */
+    private static void appendVisible(QuestDbSampleStore store, List<Sample> samples) {
+        store.appendDurably(samples);
+        assertThat(store.awaitVisible(Duration.ofSeconds(30)))
+                .as("applied within 30 s")
+                .isTrue();
     }
 }

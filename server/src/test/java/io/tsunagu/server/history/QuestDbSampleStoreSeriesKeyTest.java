@@ -15,6 +15,7 @@ import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.telemetry.SignalValue.Num;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class QuestDbSampleStoreSeriesKeyTest {
     @Test
     void aNewTableIndexesOnlyTheSeriesKeyFilledWithVinSlashPath() {
         try (QuestDbSampleStore store = QuestDbSampleStore.open(dir)) {
-            store.appendDurably(List.of(num(CAR, T0, SPEED, 1)));
+            appendVisible(store, List.of(num(CAR, T0, SPEED, 1)));
         }
 
         try (CairoEngine engine = engine()) {
@@ -54,11 +55,13 @@ class QuestDbSampleStoreSeriesKeyTest {
     @Test
     void signalsWhosePathsShareAPrefixAndOtherCarsStayApart() {
         try (QuestDbSampleStore store = QuestDbSampleStore.open(dir)) {
-            store.appendDurably(List.of(
-                    num(CAR, T0, SPEED, 1),
-                    num(CAR, T0, SPEED + "Limit", 2),
-                    num(OTHER_CAR, T0, SPEED, 3),
-                    num(CAR, T0 + 1, SOC, 80)));
+            appendVisible(
+                    store,
+                    List.of(
+                            num(CAR, T0, SPEED, 1),
+                            num(CAR, T0, SPEED + "Limit", 2),
+                            num(OTHER_CAR, T0, SPEED, 3),
+                            num(CAR, T0 + 1, SOC, 80)));
 
             assertThat(store.query(HistoryQuery.raw(CAR, List.of(SPEED), T0, T0 + 10, 10))
                             .points())
@@ -79,13 +82,13 @@ class QuestDbSampleStoreSeriesKeyTest {
     @Test
     void aCarsAllSignalReadAndTheFleetWideLatestSeeSeriesAddedAfterTheirFirstCall() {
         try (QuestDbSampleStore store = QuestDbSampleStore.open(dir)) {
-            store.appendDurably(List.of(num(CAR, T0, SPEED, 1)));
+            appendVisible(store, List.of(num(CAR, T0, SPEED, 1)));
             assertThat(store.query(HistoryQuery.raw(CAR, List.of(), T0, T0 + 10, 10))
                             .points())
                     .hasSize(1);
             assertThat(store.latestOfEveryCar(SPEED)).hasSize(1);
 
-            store.appendDurably(List.of(num(CAR, T0 + 1, SOC, 80), num(OTHER_CAR, T0 + 2, SPEED, 5)));
+            appendVisible(store, List.of(num(CAR, T0 + 1, SOC, 80), num(OTHER_CAR, T0 + 2, SPEED, 5)));
 
             assertThat(store.query(HistoryQuery.raw(CAR, List.of(), T0, T0 + 10, 10))
                             .points())
@@ -106,7 +109,7 @@ class QuestDbSampleStoreSeriesKeyTest {
             samples.add(num(vin, T0 + car + 1, SOC, car % 100 + 1));
         }
         try (QuestDbSampleStore store = QuestDbSampleStore.open(dir)) {
-            store.appendDurably(samples);
+            appendVisible(store, samples);
 
             for (int round = 0; round < 2; round++) {
                 List<Sample> latest = store.latestOfEveryCar(SOC);
@@ -123,7 +126,7 @@ class QuestDbSampleStoreSeriesKeyTest {
     void aPathThatWouldBreakOutOfASqlLiteralIsBoundNotInlined() {
         String hostile = "Vehicle.Speed') OR ('1'='1";
         try (QuestDbSampleStore store = QuestDbSampleStore.open(dir)) {
-            store.appendDurably(List.of(num(CAR, T0, SPEED, 1), num(OTHER_CAR, T0, hostile, 2)));
+            appendVisible(store, List.of(num(CAR, T0, SPEED, 1), num(OTHER_CAR, T0, hostile, 2)));
 
             assertThat(store.latestOfEveryCar(hostile))
                     .containsExactly(new Sample(OTHER_CAR, T0, 7, hostile, new Num(2)));
@@ -146,7 +149,7 @@ class QuestDbSampleStoreSeriesKeyTest {
         }
 
         try (QuestDbSampleStore store = QuestDbSampleStore.open(dir)) {
-            store.appendDurably(List.of(num(CAR, T0 + 2, SPEED, 3), num(OTHER_CAR, T0 + 2, SOC, 41)));
+            appendVisible(store, List.of(num(CAR, T0 + 2, SPEED, 3), num(OTHER_CAR, T0 + 2, SOC, 41)));
 
             assertMigratedAnswers(store);
         }
@@ -164,7 +167,7 @@ class QuestDbSampleStoreSeriesKeyTest {
     @Test
     void rowsAWriterOfTheOldLayoutAddsToAMigratedTableAreKeyedAtTheNextOpen() {
         try (QuestDbSampleStore store = QuestDbSampleStore.open(dir)) {
-            store.appendDurably(List.of(num(CAR, T0, SPEED, 1)));
+            appendVisible(store, List.of(num(CAR, T0, SPEED, 1)));
         }
         try (CairoEngine engine = engine()) {
             writeOldRow(engine, CAR, T0 + 1, SPEED, 2); // e.g. the previous version started again on the data
@@ -248,5 +251,13 @@ class QuestDbSampleStoreSeriesKeyTest {
 
     private static HistoryPoint point(String path, long tsMs, double value) {
         return new HistoryPoint(path, tsMs, new Num(value));
+    }
+
+    /** Appends and waits until reads see the samples (appends are acknowledged before the table apply). */
+    private static void appendVisible(QuestDbSampleStore store, List<Sample> samples) {
+        store.appendDurably(samples);
+        assertThat(store.awaitVisible(Duration.ofSeconds(30)))
+                .as("applied within 30 s")
+                .isTrue();
     }
 }
