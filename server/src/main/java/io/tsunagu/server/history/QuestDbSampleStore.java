@@ -6,10 +6,7 @@ import io.questdb.cairo.CommitMode;
 import io.questdb.cairo.DefaultCairoConfiguration;
 import io.questdb.cairo.TableToken;
 import io.questdb.cairo.TableWriter;
-import io.questdb.cairo.security.AllowAllSecurityContext;
 import io.questdb.cairo.wal.WalWriter;
-import io.questdb.griffin.SqlException;
-import io.questdb.griffin.SqlExecutionContextImpl;
 import io.questdb.griffin.engine.table.parquet.ParquetCompression;
 import io.questdb.std.str.Utf8String;
 import io.tsunagu.protocol.TsunaguException;
@@ -423,11 +420,6 @@ public final class QuestDbSampleStore implements SampleStore {
     }
 
     private static void execute(CairoEngine engine, String sql) {
-        try (SqlExecutionContextImpl context = new SqlExecutionContextImpl(engine, 1)) {
-            context.with(AllowAllSecurityContext.INSTANCE, null);
-            engine.execute(sql, context);
-        } catch (SqlException e) {
-            throw new TsunaguException("history_write_failed", "history statement failed: " + e.getMessage(), false, e);
-        }
+        SamplesTable.execute(engine, sql);
     }
 }
