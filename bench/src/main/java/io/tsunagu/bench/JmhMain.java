@@ -1,5 +1,6 @@
 package io.tsunagu.bench;
 
+import io.tsunagu.bench.micro.Directories;
 import io.tsunagu.bench.micro.HistoryFootprint;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -113,7 +114,7 @@ public final class JmhMain {
                 }
                 return measured;
             } finally {
-                Files.deleteIfExists(scratch);
+                Directories.delete(scratch); // also what a failed measurement left
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

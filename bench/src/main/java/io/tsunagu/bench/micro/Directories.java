@@ -7,11 +7,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Size and removal of the scratch directories the storage benchmarks write. */
-final class Directories {
+public final class Directories {
     private Directories() {}
 
     /** Deletes {@code dir} and everything below it. */
-    static void delete(Path dir) throws IOException {
+    public static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -110,6 +110,9 @@ public final class HistoryFootprint {
             long dayEndMs = nextDayMs(fleet);
             Sample seal = first.getFirst();
             store.appendDurably(List.of(new Sample(seal.vin(), dayEndMs, seal.seq(), seal.path(), seal.value())));
+            if (!store.awaitVisible(Duration.ofSeconds(60))) { // appends are acknowledged before the table apply
+                throw new IllegalStateException("history store did not apply the data set within 60 s");
+            }
             ColdQueries queries = new ColdQueries(store, first, dayEndMs - DAY_MS, dayEndMs);
             ColdQueryCost.Side before = queries.measure();
             store.convertColdDays(Duration.ofDays(1), Instant.ofEpochMilli(dayEndMs + DAY_MS));
