@@ -21,20 +21,21 @@ import picocli.CommandLine.Parameters;
         description = {
             "Measure Tsunagu under load next to a baseline, in the same run.",
             "",
-            "Starts 'tsunagu server' in a child JVM and Debian's Mosquitto (/usr/sbin/mosquitto) on loopback ports;",
-            "this process generates the load with real MQTT 5 cars over mutual TLS. Prints messages/s, signals/s,",
-            "acknowledgement latency (p50/p99/p99.9), CPU-µs per operation of the server and of this generator",
-            "(they share the machine), and Tsunagu/baseline ratios.",
+            "Starts 'tsunagu server' in a child JVM and Debian's Mosquitto (/usr/sbin/mosquitto) on loopback ports;"
+                    + " this process generates the load with real MQTT 5 cars over mutual TLS. Prints messages/s,"
+                    + " signals/s, acknowledgement latency (p50/p99/p99.9), CPU-µs per operation of the server and of"
+                    + " this generator (they share the machine), and Tsunagu/baseline ratios.",
             "",
-            "command-rtt runs simulated cars (real agents, telemetry on) in this process and times the command",
-            "round trip through the REST API (POST, then poll until executed); its reference is GET /health.",
+            "command-rtt runs simulated cars (real agents, telemetry on) in this process and times the command round"
+                    + " trip through the REST API (POST, then poll until executed); its reference is GET /health.",
             "",
-            "history-query needs no server: it loads a seeded EV data set (--vehicles cars x 20 signals for --window",
-            "seconds, plus one car's full day) into Tsunagu's history store and DuckDB, and times three queries on",
-            "Tsunagu's history API, QuestDB SQL and DuckDB SQL after checking that all three answer the same.",
+            "history-query needs no server: it loads a seeded EV data set (--vehicles cars x 20 signals for --window"
+                    + " seconds, plus one car's full day) into Tsunagu's history store and DuckDB, and times three"
+                    + " queries on Tsunagu's history API, QuestDB SQL and DuckDB SQL after checking that all three"
+                    + " answer the same.",
             "",
-            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, history-query, ddi-poll,",
-            "ddi-download, or all."
+            "Scenarios: ingest-max, ingest-fleet, connect-storm, twin-read, command-rtt, history-query, ddi-poll,"
+                    + " ddi-download, or all."
         })
 final class BenchCommand implements Runnable {
     @Parameters(
