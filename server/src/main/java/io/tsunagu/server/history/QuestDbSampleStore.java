@@ -87,8 +87,13 @@ public final class QuestDbSampleStore implements SampleStore {
      * behaviour). Measured in docs/architecture.md, "History commit made fast".
      */
     static final String ACK_BEFORE_APPLY_PROPERTY = "tsunagu.history.ack-before-apply";
-    /** Least time between apply rounds while nobody waits: commits gathered meanwhile are merged in one round. */
-    private static final long APPLY_ROUND_INTERVAL_MS = 50;
+    /**
+     * Least time between apply rounds while nobody waits: commits gathered meanwhile are merged in one round. Each
+     * round costs an out-of-order merge into the newest partition and a sync of the columns it touched, whatever its
+     * size; 250 ms rather than 50 ms cut that cost per message (docs/architecture.md, "Durable commit cost"). Readers
+     * that need the newest data call {@link #awaitVisible}, which starts a round at once.
+     */
+    private static final long APPLY_ROUND_INTERVAL_MS = 250;
     /**
      * An out-of-order commit into the newest partition splits it where the new rows begin once the rows before that
      * point exceed this size, instead of rewriting them (QuestDB's default, 50 MB, rewrote up to 50 MB per commit).

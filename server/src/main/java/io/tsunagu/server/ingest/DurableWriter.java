@@ -2,6 +2,7 @@ package io.tsunagu.server.ingest;
 
 import io.tsunagu.protocol.TsunaguException;
 import io.tsunagu.protocol.telemetry.Sample;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: one writer thread drains everything submitted since its last commit, makes it durable with a single
  * call to the sink (one fsync), then completes every waiting future. While one commit is on disk the next batch
- * gathers, so throughput grows with load instead of being capped at the disk's fsync rate (≈ 8 k/s here).
+ * gathers, so throughput grows with load instead of being capped at the disk's fsync rate (≈ 8 k/s here). Commits
+ * start at most every {@code minCommitInterval}: under a steady load a commit then carries everything that arrived in
+ * that interval instead of whatever arrived during the previous, short, commit.
  *
  * <p>Threading: {@link #submit} from any thread; the sink is called only from the writer thread, in submission order,
  * so per-car order is preserved.
@@ -24,26 +27,52 @@ import org.slf4j.LoggerFactory;
 public final class DurableWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableWriter.class);
 
+    /**
+     * Default least time between the starts of two commits. Every commit costs about a dozen fsync/msync calls
+     * whatever its size (each WAL column file, the event file, the sequencer's log), so at a steady 10 k msg/s
+     * committing as soon as the previous commit is done made hundreds of small commits a second; waiting for this
+     * interval bounds the rate and adds at most this much to an acknowledgement (docs/architecture.md, "Durable commit
+     * cost").
+     */
+    static final long MIN_COMMIT_INTERVAL_MS = 5;
+
     private record Pending(List<Sample> samples, CompletableFuture<Void> done, long queuedAtNanos) {}
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Consumer<List<Sample>> durableSink;
     private final Consumer<List<Sample>> afterCommit;
     private final int maxBatchSamples;
+    private final long minCommitIntervalNanos;
     private final Thread thread;
     private final LongAdder commits = new LongAdder();
     private volatile boolean running = true;
+
+    /**
+     * As {@link #DurableWriter(Consumer, Consumer, int, Duration)} with commits starting at most every {@value
+     * #MIN_COMMIT_INTERVAL_MS} ms.
+     */
+    public DurableWriter(Consumer<List<Sample>> durableSink, Consumer<List<Sample>> afterCommit, int maxBatchSamples) {
+        this(durableSink, afterCommit, maxBatchSamples, Duration.ofMillis(MIN_COMMIT_INTERVAL_MS));
+    }
 
     /**
      * @param durableSink returns only when the samples are durable (e.g. {@code SampleStore::appendDurably})
      * @param afterCommit called on the writer thread with each committed batch, in commit order, before the
      *     submitters' futures complete (the fan-out to the twin and other consumers)
      * @param maxBatchSamples soft cap on samples per commit
+     * @param minCommitInterval least time between the starts of two commits: a commit that would start sooner waits
+     *     and takes what arrives meanwhile, unless the batch is full ({@link Duration#ZERO}: commit as soon as the
+     *     previous one is done)
      */
-    public DurableWriter(Consumer<List<Sample>> durableSink, Consumer<List<Sample>> afterCommit, int maxBatchSamples) {
+    public DurableWriter(
+            Consumer<List<Sample>> durableSink,
+            Consumer<List<Sample>> afterCommit,
+            int maxBatchSamples,
+            Duration minCommitInterval) {
         this.durableSink = durableSink;
         this.afterCommit = afterCommit;
         this.maxBatchSamples = maxBatchSamples;
+        this.minCommitIntervalNanos = minCommitInterval.toNanos();
         this.thread =
                 Thread.ofPlatform().name("tsunagu-durable-writer").daemon(true).unstarted(this::run);
         thread.start();
@@ -73,6 +102,7 @@ public final class DurableWriter implements AutoCloseable {
     private void run() {
         List<Pending> batch = new ArrayList<>();
         List<Sample> samples = new ArrayList<>();
+        long lastCommitStart = System.nanoTime() - minCommitIntervalNanos;
         while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -81,14 +111,8 @@ public final class DurableWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 samples.addAll(first.samples());
-                while (samples.size() < maxBatchSamples) {
-                    Pending next = queue.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                    samples.addAll(next.samples());
-                }
+                gather(batch, samples, lastCommitStart + minCommitIntervalNanos);
+                lastCommitStart = System.nanoTime();
                 commit(batch, samples);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -97,6 +121,25 @@ public final class DurableWriter implements AutoCloseable {
                 batch.clear();
                 samples.clear();
             }
+        }
+    }
+
+    /**
+     * Adds what is queued to the batch, waiting for more until {@code notBeforeNanos} (the earliest start of the next
+     * commit) unless the batch is full. An idle writer is past that point and commits at once.
+     */
+    private void gather(List<Pending> batch, List<Sample> samples, long notBeforeNanos) throws InterruptedException {
+        while (samples.size() < maxBatchSamples) {
+            long waitNanos = notBeforeNanos - System.nanoTime();
+            Pending next = waitNanos > 0 && running ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                if (waitNanos <= 0 || !running) {
+                    return;
+                }
+                continue;
+            }
+            batch.add(next);
+            samples.addAll(next.samples());
         }
     }
 
@@ -150,6 +193,8 @@ public final class DurableWriter implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        // wakes a writer waiting out the commit interval, so what is queued is committed now
+        queue.add(new Pending(List.of(), new CompletableFuture<>(), System.nanoTime()));
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
