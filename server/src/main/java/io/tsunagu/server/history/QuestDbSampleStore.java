@@ -88,10 +88,10 @@ public final class QuestDbSampleStore implements SampleStore {
      */
     static final String ACK_BEFORE_APPLY_PROPERTY = "tsunagu.history.ack-before-apply";
     /**
-     * Least time between apply rounds while nobody waits: commits gathered meanwhile are merged in one round. Each
-     * round costs an out-of-order merge into the newest partition and a sync of the columns it touched, whatever its
-     * size; 250 ms rather than 50 ms cut that cost per message (docs/architecture.md, "Durable commit cost"). Readers
-     * that need the newest data call {@link #awaitVisible}, which starts a round at once.
+     * Least time between apply rounds while nobody waits: commits gathered meanwhile are merged in one round. A round
+     * msyncs every column, index and symbol file it touched, whatever its size: at 4,000 msg/s, 250 ms instead of 50
+     * ms cut the process's msync+fsync calls from ≈ 1,390/s to ≈ 750/s (docs/architecture.md, "Durable commit cost").
+     * Readers that need the newest data call {@link #awaitVisible}, which starts a round at once.
      */
     private static final long APPLY_ROUND_INTERVAL_MS = 250;
     /**

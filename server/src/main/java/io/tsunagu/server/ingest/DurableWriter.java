@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: one writer thread drains everything submitted since its last commit, makes it durable with a single
  * call to the sink (one fsync), then completes every waiting future. While one commit is on disk the next batch
- * gathers, so throughput grows with load instead of being capped at the disk's fsync rate (≈ 8 k/s here). Commits
- * start at most every {@code minCommitInterval}: under a steady load a commit then carries everything that arrived in
- * that interval instead of whatever arrived during the previous, short, commit.
+ * gathers, so throughput grows with load instead of being capped at the disk's fsync rate (≈ 8 k/s here). With a
+ * {@code minCommitInterval} commits start at most that often: under a steady load a commit then carries everything that
+ * arrived in the interval instead of whatever arrived during the previous, short, commit.
  *
  * <p>Threading: {@link #submit} from any thread; the sink is called only from the writer thread, in submission order,
  * so per-car order is preserved.
@@ -28,13 +28,14 @@ public final class DurableWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableWriter.class);
 
     /**
-     * Default least time between the starts of two commits. Every commit costs about a dozen fsync/msync calls
-     * whatever its size (each WAL column file, the event file, the sequencer's log), so at a steady 10 k msg/s
-     * committing as soon as the previous commit is done made hundreds of small commits a second; waiting for this
-     * interval bounds the rate and adds at most this much to an acknowledgement (docs/architecture.md, "Durable commit
-     * cost").
+     * JVM switch for the least time between the starts of two commits, in ms ({@code
+     * -Dtsunagu.ingest.min-commit-interval-ms=5}); 0, the default, commits as soon as the previous commit is done.
+     * Every commit costs about a dozen fsync/msync calls whatever its size (each WAL column file, the event file, the
+     * sequencer's log), so where commits are short a small interval bounds their rate; on the shared 2-core machine
+     * commits took ≈ 30 ms and the interval did not change the CPU per message, so it is off until measured where it
+     * matters (docs/architecture.md, "Durable commit cost").
      */
-    static final long MIN_COMMIT_INTERVAL_MS = 5;
+    static final String MIN_COMMIT_INTERVAL_PROPERTY = "tsunagu.ingest.min-commit-interval-ms";
 
     private record Pending(List<Sample> samples, CompletableFuture<Void> done, long queuedAtNanos) {}
 
@@ -48,11 +49,15 @@ public final class DurableWriter implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
-     * As {@link #DurableWriter(Consumer, Consumer, int, Duration)} with commits starting at most every {@value
-     * #MIN_COMMIT_INTERVAL_MS} ms.
+     * As {@link #DurableWriter(Consumer, Consumer, int, Duration)} with the least commit interval of the JVM switch
+     * {@value #MIN_COMMIT_INTERVAL_PROPERTY} (default 0: none).
      */
     public DurableWriter(Consumer<List<Sample>> durableSink, Consumer<List<Sample>> afterCommit, int maxBatchSamples) {
-        this(durableSink, afterCommit, maxBatchSamples, Duration.ofMillis(MIN_COMMIT_INTERVAL_MS));
+        this(
+                durableSink,
+                afterCommit,
+                maxBatchSamples,
+                Duration.ofMillis(Long.getLong(MIN_COMMIT_INTERVAL_PROPERTY, 0)));
     }
 
     /**
