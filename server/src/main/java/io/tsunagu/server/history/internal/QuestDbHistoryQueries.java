@@ -66,7 +66,10 @@ public final class QuestDbHistoryQueries {
         List<Object> binds = binds(query.vin(), askedPaths, fromMs, query.toMs());
         String where = where(askedPaths.size());
         SymbolStrings paths = new SymbolStrings(1);
-        if (query.stepMs().isEmpty()) {
+        if (query.stepMs().isEmpty() && mergesSeries(askedPaths.size())) {
+            reader.forEachMerged(
+                    rawSql(where(1)), perSeries(binds), 0, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
+        } else if (query.stepMs().isEmpty()) {
             reader.forEach(rawSql(where), binds, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
         } else if (query.aggregate() == Aggregate.LAST) {
             reader.forEach(downsampledSql(query, where, "last(kind) k, last(num) n, last(txt) t", ""), binds, row -> {
@@ -203,6 +206,25 @@ public final class QuestDbHistoryQueries {
                 binds(query.vin(), paths, fromMs, query.toMs()),
                 row -> found.add(row.getSymA(0).toString()));
         return found;
+    }
+
+    /**
+     * Whether a raw page over {@code seriesCount} series reads one cursor per series merged in time order instead of
+     * QuestDB's {@code series IN (...) ORDER BY ts}, which sorts every remaining row of the range before returning the
+     * first (for each page again). The merge reads only the rows of the page (plus the rest of the same time) and
+     * holds a table reader per series while it runs, so beyond {@link TimeMerge#MAX_CURSORS} series the sort is used.
+     */
+    private static boolean mergesSeries(int seriesCount) {
+        return seriesCount > 1 && seriesCount <= TimeMerge.MAX_CURSORS;
+    }
+
+    /** {@code binds} (the range, then every series) as one bind list per series: the range and that series. */
+    private static List<List<Object>> perSeries(List<Object> binds) {
+        List<List<Object>> perSeries = new ArrayList<>(binds.size() - 2);
+        for (Object series : binds.subList(2, binds.size())) {
+            perSeries.add(List.of(binds.get(0), binds.get(1), series));
+        }
+        return perSeries;
     }
 
     /**
