@@ -34,7 +34,11 @@ public final class QuestDbHistoryQueries {
     /** Signals whose fleet-wide latest statements are kept (each holds a literal per car). */
     private static final int MAX_FLEET_LATEST_PLANS = 16;
 
+    /** The most rows of the whole table in a range for which a car's raw page scans the range by time. */
+    public static final long SCAN_MAX_ROWS = 16_000_000L;
+
     private final String table;
+    private final long scanMaxRows;
     private final QuestDbReader reader;
     private final ValueColumns columns;
     private final SignalCatalog catalog;
@@ -47,6 +51,18 @@ public final class QuestDbHistoryQueries {
      */
     public QuestDbHistoryQueries(
             String table, QuestDbReader reader, ValueColumns columns, SignalCatalog catalog, SeriesDirectory series) {
+        this(table, reader, columns, catalog, series, SCAN_MAX_ROWS);
+    }
+
+    /** As above; a car's raw range is scanned by time when the table holds at most {@code scanMaxRows} rows in it. */
+    public QuestDbHistoryQueries(
+            String table,
+            QuestDbReader reader,
+            ValueColumns columns,
+            SignalCatalog catalog,
+            SeriesDirectory series,
+            long scanMaxRows) {
+        this.scanMaxRows = scanMaxRows;
         this.table = table;
         this.reader = reader;
         this.columns = columns;
@@ -66,7 +82,12 @@ public final class QuestDbHistoryQueries {
         List<Object> binds = binds(query.vin(), askedPaths, fromMs, query.toMs());
         String where = where(askedPaths.size());
         SymbolStrings paths = new SymbolStrings(1);
-        if (query.stepMs().isEmpty() && mergesSeries(askedPaths.size())) {
+        if (query.stepMs().isEmpty() && query.paths().isEmpty() && scansByTime(fromMs, query.toMs())) {
+            reader.forEach(
+                    rawSql(byTimeWhere(query.vin())),
+                    binds.subList(0, 2),
+                    row -> page.offer(rawPoint(row, paths), row.getLong(2)));
+        } else if (query.stepMs().isEmpty() && mergesSeries(askedPaths.size())) {
             reader.forEachMerged(
                     rawSql(where(1)), perSeries(binds), 0, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
         } else if (query.stepMs().isEmpty()) {
@@ -206,6 +227,28 @@ public final class QuestDbHistoryQueries {
                 binds(query.vin(), paths, fromMs, query.toMs()),
                 row -> found.add(row.getSymA(0).toString()));
         return found;
+    }
+
+    /**
+     * Whether a car's every signal over {@code [fromMs, toMs)} is read by time with a {@code vin} filter rather than
+     * through its series' index: when the whole table holds at most {@code scanMaxRows} rows in the range (counting a
+     * range is a lookup in the partitions, not a scan). The index path seeks each series' index from the start of its
+     * day partition on every page (QuestDB walks the value blocks of 32 row ids one by one), so a car's late hour of
+     * 1 Hz signals costs it about as much as a JIT-filtered scan of 16 M rows on this machine (docs/architecture.md);
+     * the scan streams in table order and stops with the page. A fleet's full hour has far more rows and takes the
+     * index.
+     */
+    private boolean scansByTime(long fromMs, long toMs) {
+        long rows = reader.singleLong(
+                "SELECT count() FROM " + table + " WHERE ts >= $1 AND ts < $2",
+                List.of(QuestDbReader.Micros.ofMillis(fromMs), QuestDbReader.Micros.ofMillis(toMs)));
+        return rows <= scanMaxRows;
+    }
+
+    /** The range and the car, its VIN a literal (the VIN alphabet needs no quoting): keys compare, not text. */
+    private static String byTimeWhere(Vin vin) {
+        return " WHERE ts >= $1 AND ts < $2 AND vin = "
+                + SqlLiterals.quoted(vin.value()).orElseThrow();
     }
 
     /**
