@@ -37,6 +37,9 @@ public final class QuestDbHistoryQueries {
     /** The most rows of the whole table in a range for which a car's raw page scans the range by time. */
     public static final long SCAN_MAX_ROWS = 16_000_000L;
 
+    /** A scanned range is read in windows, the first this fraction of the range, each next one twice as long. */
+    private static final long SCAN_FIRST_WINDOWS = 16;
+
     private final String table;
     private final long scanMaxRows;
     private final QuestDbReader reader;
@@ -83,10 +86,7 @@ public final class QuestDbHistoryQueries {
         String where = where(askedPaths.size());
         SymbolStrings paths = new SymbolStrings(1);
         if (query.stepMs().isEmpty() && query.paths().isEmpty() && scansByTime(fromMs, query.toMs())) {
-            reader.forEach(
-                    rawSql(byTimeWhere(query.vin())),
-                    binds.subList(0, 2),
-                    row -> page.offer(rawPoint(row, paths), row.getLong(2)));
+            scanByTime(query, fromMs, page, paths);
         } else if (query.stepMs().isEmpty() && mergesSeries(askedPaths.size())) {
             reader.forEachMerged(
                     rawSql(where(1)), perSeries(binds), 0, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
@@ -243,6 +243,27 @@ public final class QuestDbHistoryQueries {
                 "SELECT count() FROM " + table + " WHERE ts >= $1 AND ts < $2",
                 List.of(QuestDbReader.Micros.ofMillis(fromMs), QuestDbReader.Micros.ofMillis(toMs)));
         return rows <= scanMaxRows;
+    }
+
+    /**
+     * Streams the car's rows from {@code fromMs} by time into {@code page}, over consecutive windows that double from a
+     * sixteenth of the range. QuestDB's JIT filter runs frame by frame ahead of the cursor (its "async" filter; the
+     * embedded engine runs it on the calling thread), so one statement over the whole range filtered every row of it
+     * for each page, however early the page ended; with windows a page filters at most about twice the rows up to its
+     * end. Windows split at a millisecond, so the samples of one time are never split between two.
+     */
+    private void scanByTime(HistoryQuery query, long fromMs, PageBuilder page, SymbolStrings paths) {
+        String sql = rawSql(byTimeWhere(query.vin()));
+        long windowMs = Math.max(1, (query.toMs() - fromMs) / SCAN_FIRST_WINDOWS);
+        boolean[] full = {false};
+        for (long lo = fromMs; lo < query.toMs() && !full[0]; windowMs *= 2) {
+            long hi = Math.min(query.toMs(), lo + windowMs);
+            reader.forEach(sql, List.of(QuestDbReader.Micros.ofMillis(lo), QuestDbReader.Micros.ofMillis(hi)), row -> {
+                full[0] = !page.offer(rawPoint(row, paths), row.getLong(2));
+                return !full[0];
+            });
+            lo = hi;
+        }
     }
 
     /** The range and the car, its VIN a literal (the VIN alphabet needs no quoting): keys compare, not text. */
