@@ -143,8 +143,9 @@ final class BenchReport {
         if (tsunagu.bytesPerSample() > 4) {
             out.printf(
                     Locale.ROOT,
-                    "  Tsunagu stores %.1fx the 4 B target: every row holds ts 8 B, vin symbol 4 B (+ its index),"
-                            + " path symbol 4 B, seq 8 B, kind 1 B, num 8 B and a txt varchar entry (16 B even when empty), uncompressed.%n",
+                    "  Tsunagu stores %.1fx the 4 B target: every row holds ts 8 B, vin, path and series symbols 4 B each"
+                            + " (+ the series index), seq 8 B, kind 1 B, num 8 B and a txt varchar entry (16 B even"
+                            + " when empty), uncompressed.%n",
                     tsunagu.bytesPerSample() / 4);
         }
     }

@@ -34,7 +34,14 @@ public final class QuestDbHistoryQueries {
     /** Signals whose fleet-wide latest statements are kept (each holds a literal per car). */
     private static final int MAX_FLEET_LATEST_PLANS = 16;
 
+    /** The most rows of the whole table in a range for which a car's raw page scans the range by time. */
+    public static final long SCAN_MAX_ROWS = 16_000_000L;
+
+    /** A scanned range is read in windows, the first this fraction of the range, each next one twice as long. */
+    private static final long SCAN_FIRST_WINDOWS = 16;
+
     private final String table;
+    private final long scanMaxRows;
     private final QuestDbReader reader;
     private final ValueColumns columns;
     private final SignalCatalog catalog;
@@ -47,6 +54,18 @@ public final class QuestDbHistoryQueries {
      */
     public QuestDbHistoryQueries(
             String table, QuestDbReader reader, ValueColumns columns, SignalCatalog catalog, SeriesDirectory series) {
+        this(table, reader, columns, catalog, series, SCAN_MAX_ROWS);
+    }
+
+    /** As above; a car's raw range is scanned by time when the table holds at most {@code scanMaxRows} rows in it. */
+    public QuestDbHistoryQueries(
+            String table,
+            QuestDbReader reader,
+            ValueColumns columns,
+            SignalCatalog catalog,
+            SeriesDirectory series,
+            long scanMaxRows) {
+        this.scanMaxRows = scanMaxRows;
         this.table = table;
         this.reader = reader;
         this.columns = columns;
@@ -66,7 +85,12 @@ public final class QuestDbHistoryQueries {
         List<Object> binds = binds(query.vin(), askedPaths, fromMs, query.toMs());
         String where = where(askedPaths.size());
         SymbolStrings paths = new SymbolStrings(1);
-        if (query.stepMs().isEmpty()) {
+        if (query.stepMs().isEmpty() && query.paths().isEmpty() && scansByTime(fromMs, query.toMs())) {
+            scanByTime(query, fromMs, page, paths);
+        } else if (query.stepMs().isEmpty() && mergesSeries(askedPaths.size())) {
+            reader.forEachMerged(
+                    rawSql(where(1)), perSeries(binds), 0, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
+        } else if (query.stepMs().isEmpty()) {
             reader.forEach(rawSql(where), binds, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
         } else if (query.aggregate() == Aggregate.LAST) {
             reader.forEach(downsampledSql(query, where, "last(kind) k, last(num) n, last(txt) t", ""), binds, row -> {
@@ -203,6 +227,68 @@ public final class QuestDbHistoryQueries {
                 binds(query.vin(), paths, fromMs, query.toMs()),
                 row -> found.add(row.getSymA(0).toString()));
         return found;
+    }
+
+    /**
+     * Whether a car's every signal over {@code [fromMs, toMs)} is read by time with a {@code vin} filter rather than
+     * through its series' index: when the whole table holds at most {@code scanMaxRows} rows in the range (counting a
+     * range is a lookup in the partitions, not a scan). The index path seeks each series' index from the start of its
+     * day partition on every page (QuestDB walks the value blocks of 32 row ids one by one), so a car's late hour of
+     * 1 Hz signals costs it about as much as a JIT-filtered scan of 16 M rows on this machine (docs/architecture.md);
+     * the scan streams in table order and stops with the page. A fleet's full hour has far more rows and takes the
+     * index.
+     */
+    private boolean scansByTime(long fromMs, long toMs) {
+        long rows = reader.singleLong(
+                "SELECT count() FROM " + table + " WHERE ts >= $1 AND ts < $2",
+                List.of(QuestDbReader.Micros.ofMillis(fromMs), QuestDbReader.Micros.ofMillis(toMs)));
+        return rows <= scanMaxRows;
+    }
+
+    /**
+     * Streams the car's rows from {@code fromMs} by time into {@code page}, over consecutive windows that double from a
+     * sixteenth of the range. QuestDB's JIT filter runs frame by frame ahead of the cursor (its "async" filter; the
+     * embedded engine runs it on the calling thread), so one statement over the whole range filtered every row of it
+     * for each page, however early the page ended; with windows a page filters at most about twice the rows up to its
+     * end. Windows split at a millisecond, so the samples of one time are never split between two.
+     */
+    private void scanByTime(HistoryQuery query, long fromMs, PageBuilder page, SymbolStrings paths) {
+        String sql = rawSql(byTimeWhere(query.vin()));
+        long windowMs = Math.max(1, (query.toMs() - fromMs) / SCAN_FIRST_WINDOWS);
+        boolean[] full = {false};
+        for (long lo = fromMs; lo < query.toMs() && !full[0]; windowMs *= 2) {
+            long hi = Math.min(query.toMs(), lo + windowMs);
+            reader.forEach(sql, List.of(QuestDbReader.Micros.ofMillis(lo), QuestDbReader.Micros.ofMillis(hi)), row -> {
+                full[0] = !page.offer(rawPoint(row, paths), row.getLong(2));
+                return !full[0];
+            });
+            lo = hi;
+        }
+    }
+
+    /** The range and the car, its VIN a literal (the VIN alphabet needs no quoting): keys compare, not text. */
+    private static String byTimeWhere(Vin vin) {
+        return " WHERE ts >= $1 AND ts < $2 AND vin = "
+                + SqlLiterals.quoted(vin.value()).orElseThrow();
+    }
+
+    /**
+     * Whether a raw page over {@code seriesCount} series reads one cursor per series merged in time order instead of
+     * QuestDB's {@code series IN (...) ORDER BY ts}, which sorts every remaining row of the range before returning the
+     * first (for each page again). The merge reads only the rows of the page (plus the rest of the same time) and
+     * holds a table reader per series while it runs, so beyond {@link TimeMerge#MAX_CURSORS} series the sort is used.
+     */
+    private static boolean mergesSeries(int seriesCount) {
+        return seriesCount > 1 && seriesCount <= TimeMerge.MAX_CURSORS;
+    }
+
+    /** {@code binds} (the range, then every series) as one bind list per series: the range and that series. */
+    private static List<List<Object>> perSeries(List<Object> binds) {
+        List<List<Object>> perSeries = new ArrayList<>(binds.size() - 2);
+        for (Object series : binds.subList(2, binds.size())) {
+            perSeries.add(List.of(binds.get(0), binds.get(1), series));
+        }
+        return perSeries;
     }
 
     /**

@@ -73,6 +73,64 @@ public final class QuestDbReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code sql} once per entry of {@code bindsPerCursor}, each returning rows in time order, and streams their
+     * rows merged in time order ({@link TimeMerge}) to {@code onRow} until it returns false or the rows end. All cursors
+     * are open at once, one table reader each: at most {@link TimeMerge#MAX_CURSORS}.
+     *
+     * @param tsColumn the timestamp column the rows are ordered by
+     */
+    public void forEachMerged(
+            String sql, List<? extends List<?>> bindsPerCursor, int tsColumn, Predicate<Record> onRow) {
+        if (bindsPerCursor.size() > TimeMerge.MAX_CURSORS) {
+            throw new IllegalArgumentException("at most " + TimeMerge.MAX_CURSORS + " merged cursors");
+        }
+        List<Compiled> taken = new ArrayList<>(bindsPerCursor.size());
+        List<RecordCursor> cursors = new ArrayList<>(bindsPerCursor.size());
+        boolean failed = true;
+        try {
+            for (List<?> binds : bindsPerCursor) {
+                cursors.add(open(sql, binds, taken));
+            }
+            TimeMerge.run(cursors, tsColumn, onRow);
+            failed = false;
+        } catch (SqlException e) {
+            throw new TsunaguException("history_query_failed", "history query failed: " + e.getMessage(), false, e);
+        } catch (RuntimeException e) {
+            if (e instanceof TsunaguException tsunagu) {
+                throw tsunagu;
+            }
+            throw new TsunaguException("history_query_failed", "history query failed: " + e.getMessage(), true, e);
+        } finally {
+            cursors.forEach(RecordCursor::close);
+            for (Compiled compiled : taken) {
+                if (failed) {
+                    compiled.close();
+                } else {
+                    release(sql, compiled);
+                }
+            }
+        }
+    }
+
+    /** A cursor of {@code sql} with {@code binds}; the statement it came from is added to {@code taken}. */
+    private RecordCursor open(String sql, List<?> binds, List<Compiled> taken) throws SqlException {
+        Compiled compiled = take(sql, binds);
+        try {
+            RecordCursor cursor = compiled.factory.getCursor(compiled.context);
+            taken.add(compiled);
+            return cursor;
+        } catch (TableReferenceOutOfDateException stale) {
+            compiled.close();
+            Compiled fresh = compile(sql, binds);
+            taken.add(fresh);
+            return fresh.factory.getCursor(fresh.context);
+        } catch (SqlException | RuntimeException e) {
+            compiled.close();
+            throw e;
+        }
+    }
+
     /** The single {@code long} the query returns (for {@code count()}), or 0 when it returns no row. */
     public long singleLong(String sql, List<?> binds) {
         long[] result = {0};
