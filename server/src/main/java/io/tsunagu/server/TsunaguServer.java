@@ -60,10 +60,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -137,7 +135,7 @@ public final class TsunaguServer implements AutoCloseable {
                     config.ingest(),
                     catalog,
                     history::appendDurably,
-                    this::applyToTwins,
+                    twins::applyCommitted,
                     rejections,
                     metrics,
                     new RateLimiter(
@@ -339,14 +337,6 @@ public final class TsunaguServer implements AutoCloseable {
                 commands.carSubscribed(vin);
             }
         };
-    }
-
-    private void applyToTwins(List<Sample> samples) {
-        Map<Vin, List<Sample>> byCar = new LinkedHashMap<>();
-        for (Sample sample : samples) {
-            byCar.computeIfAbsent(sample.vin(), v -> new ArrayList<>()).add(sample);
-        }
-        byCar.forEach(twins::apply);
     }
 
     /** VSS 6.0 plus any overlay: validates ingest and tells history which signals are text (no scan needed). */

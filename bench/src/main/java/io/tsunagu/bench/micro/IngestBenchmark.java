@@ -1,7 +1,6 @@
 package io.tsunagu.bench.micro;
 
 import io.tsunagu.protocol.Topics;
-import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.telemetry.TelemetryEncoder;
 import io.tsunagu.protocol.vss.SignalCatalog;
@@ -18,9 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +75,7 @@ public class IngestBenchmark {
                 IngestConfig.defaults(),
                 SignalCatalog.vss6(),
                 durableSink,
-                this::applyToTwins,
+                twins::applyCommitted, // as the server wires it
                 new RejectionLog(metrics, Clock.systemUTC()),
                 metrics,
                 new RateLimiter(0, 1, System::nanoTime));
@@ -105,15 +102,6 @@ public class IngestBenchmark {
                 throw new IllegalStateException("simulated message not fully accepted: " + outcome.join());
             }
         }
-    }
-
-    /** As the server wires it: committed samples go to each car's twin. */
-    private void applyToTwins(List<Sample> samples) {
-        Map<Vin, List<Sample>> byCar = new LinkedHashMap<>();
-        for (Sample sample : samples) {
-            byCar.computeIfAbsent(sample.vin(), v -> new ArrayList<>()).add(sample);
-        }
-        byCar.forEach(twins::apply);
     }
 
     @TearDown(Level.Trial)

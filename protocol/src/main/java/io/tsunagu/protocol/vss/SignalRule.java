@@ -55,7 +55,8 @@ final class SignalRule {
                     case BOOLEAN -> SignalValue.of((Boolean) raw);
                     case STRING -> SignalValue.of((String) raw);
                     case INTEGER, DECIMAL -> SignalValue.of(((Number) raw).doubleValue());
-                });
+                },
+                spec.path());
     }
 
     private ValidationResult checkArray(Object raw) {
@@ -82,7 +83,8 @@ final class SignalRule {
             }
         }
         return new Accepted(
-                family == Family.STRING ? new SignalValue.TextList(texts) : new SignalValue.NumList(numbers));
+                family == Family.STRING ? new SignalValue.TextList(texts) : new SignalValue.NumList(numbers),
+                spec.path());
     }
 
     private @Nullable Rejected checkElement(Object raw, int index) {

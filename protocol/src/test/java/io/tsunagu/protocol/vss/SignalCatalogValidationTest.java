@@ -218,8 +218,21 @@ class SignalCatalogValidationTest {
         assertAccepted(VSS6, path, raw, expected);
     }
 
+    @Test
+    void anAcceptedValueCarriesTheCatalogsOwnInstanceOfItsPath() {
+        String decoded = new String("Vehicle.Speed".toCharArray()); // as a decoder makes it: equal, not the same
+        String catalogs = VSS6.find("Vehicle.Speed").orElseThrow().path();
+
+        Accepted first = (Accepted) VSS6.validate(decoded, 42.5);
+        Accepted again = (Accepted) VSS6.validate(new String(decoded.toCharArray()), 43.0);
+
+        assertThat(first.path()).isEqualTo(decoded).isSameAs(catalogs).isSameAs(again.path());
+        assertThat(((Accepted) VSS6.validate(PROJECTION, List.of("ANDROID_AUTO"))).path())
+                .isSameAs(VSS6.find(PROJECTION).orElseThrow().path());
+    }
+
     private static void assertAccepted(SignalCatalog catalog, String path, Object raw, SignalValue expected) {
-        assertThat(catalog.validate(path, raw)).as("%s = %s", path, raw).isEqualTo(new Accepted(expected));
+        assertThat(catalog.validate(path, raw)).as("%s = %s", path, raw).isEqualTo(new Accepted(expected, path));
     }
 
     private static void assertRejected(String path, Object raw, RejectReason reason, String message) {

@@ -164,7 +164,7 @@ public final class DurableWriter implements AutoCloseable {
                     committed.size(),
                     batch.size(),
                     e);
-            batch.forEach(p -> p.done().completeExceptionally(e));
+            CompletionBatch.completeAll(() -> batch.forEach(p -> p.done().completeExceptionally(e)));
             return;
         }
         long durableAt = System.nanoTime();
@@ -175,7 +175,7 @@ public final class DurableWriter implements AutoCloseable {
             LOG.error("fan-out of {} committed samples failed", committed.size(), e);
         }
         long fannedOutAt = System.nanoTime();
-        batch.forEach(p -> p.done().complete(null));
+        CompletionBatch.completeAll(() -> batch.forEach(p -> p.done().complete(null)));
         record(event, batch, committed.size(), new Timing(startedAt, durableAt, fannedOutAt));
     }
 

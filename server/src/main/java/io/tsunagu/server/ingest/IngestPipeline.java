@@ -113,7 +113,7 @@ public final class IngestPipeline implements AutoCloseable {
             for (RawFrame.RawSignal signal : frame.signals()) {
                 switch (catalog.validate(signal.path(), signal.value())) {
                     case ValidationResult.Accepted ok ->
-                        accepted.add(new Sample(vin, frame.tsMs(), frame.seq(), signal.path(), ok.value()));
+                        accepted.add(new Sample(vin, frame.tsMs(), frame.seq(), ok.path(), ok.value()));
                     case ValidationResult.Rejected bad -> {
                         rejections.record(vin, bad.code(), Optional.of(signal.path()), bad.message());
                         firstReason = firstReason == null ? bad.code() : firstReason;

@@ -40,6 +40,22 @@ public final class TwinStore {
         state(vin).apply(samples);
     }
 
+    /**
+     * Applies a group commit's samples of many cars, in order. The samples of one message are adjacent, so each run of
+     * one car's samples is applied as it stands (a view of {@code samples}, no grouping map, no copies); every car's
+     * samples are applied in their order, and the ordering rule makes the result the same as grouping by car first.
+     */
+    public void applyCommitted(List<Sample> samples) {
+        int start = 0;
+        for (int i = 1; i <= samples.size(); i++) {
+            Vin vin = samples.get(start).vin();
+            if (i == samples.size() || !samples.get(i).vin().equals(vin)) {
+                state(vin).apply(samples.subList(start, i));
+                start = i;
+            }
+        }
+    }
+
     /** Records that the car connected ({@code online}) or disconnected at {@code at}. */
     public void connectionChanged(Vin vin, boolean online, Instant at) {
         state(vin).connectionChanged(online, at.toEpochMilli());

@@ -198,6 +198,32 @@ class TwinStoreTest {
         }
     }
 
+    @Test
+    void aCommitOfInterleavedCarsLeavesEveryTwinAsApplyingEachCarsSamplesAlone() {
+        Random random = new Random(7);
+        List<Sample> commit = new ArrayList<>();
+        for (int message = 0; message < 40; message++) {
+            Vin car = random.nextBoolean() ? CAR : OTHER_CAR;
+            long ts = T0 + random.nextInt(20) * 100L;
+            commit.add(new Sample(car, ts, message, SPEED, new Num(random.nextInt(200))));
+            commit.add(new Sample(car, ts, message, TEMP, new Num(random.nextInt(40))));
+        }
+        TwinStore grouped = new TwinStore();
+        for (Vin car : List.of(CAR, OTHER_CAR)) {
+            grouped.apply(car, commit.stream().filter(s -> s.vin().equals(car)).toList());
+        }
+
+        twins.applyCommitted(commit);
+        twins.applyCommitted(List.of());
+
+        for (Vin car : List.of(CAR, OTHER_CAR)) {
+            assertThat(twins.get(car).orElseThrow().reported())
+                    .isEqualTo(grouped.get(car).orElseThrow().reported());
+            assertThat(twins.get(car).orElseThrow().lastSeen())
+                    .isEqualTo(grouped.get(car).orElseThrow().lastSeen());
+        }
+    }
+
     private static Sample sample(long tsMs, long seq, String path, double value) {
         return new Sample(CAR, tsMs, seq, path, new Num(value));
     }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttReasonCodes.PubAck;
+import io.tsunagu.server.ingest.CompletionBatch;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  * again once an acknowledgement went out.
  *
  * <p>Threading: {@link #expect} and {@link #terminate} run on the channel's event loop; {@link #complete} may run on
- * any thread (the ingest writer's) and hops to the event loop, one drain task per burst of completions.
+ * any thread (the ingest writer's) and hops to the event loop, one drain task per burst of completions; on the writer
+ * thread the hop waits until the whole group commit is complete ({@link CompletionBatch}), so a commit's
+ * acknowledgements of one connection are written with one flush (the {@code SslHandler} encrypts what is pending at a
+ * flush into as few TLS records as fit).
  */
 final class AckQueue {
     /** One pending PUBACK, or a terminal action. */
@@ -89,8 +93,13 @@ final class AckQueue {
     private void complete(Entry entry, InboundPublishes.Ack ack) {
         entry.ack = ack;
         if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(this::drain);
+            // On the writer thread: after the whole commit, so that its acknowledgements leave in one flush.
+            CompletionBatch.afterCompletions(this::scheduleDrain);
         }
+    }
+
+    private void scheduleDrain() {
+        channel.eventLoop().execute(this::drain);
     }
 
     /** Event loop: writes every completed entry from the head on, then flushes once. */

@@ -42,10 +42,16 @@ final class InboundPublishes {
 
     private final IngestPipeline pipeline;
     private final CommandChannel commands;
+    private final Deadlines deadlines = new Deadlines(TimeUnit.SECONDS.toNanos(STORE_TIMEOUT_S), System::nanoTime);
 
     InboundPublishes(IngestPipeline pipeline, CommandChannel commands) {
         this.pipeline = pipeline;
         this.commands = commands;
+    }
+
+    /** Enforces the store time limit: fails the futures past it (called once a second by the gateway). */
+    void sweepDeadlines() {
+        deadlines.sweep();
     }
 
     /** Handles an authorized publish of {@code kind}; the future completes (on any thread) with its PUBACK. */
@@ -66,8 +72,8 @@ final class InboundPublishes {
         pipeline.refuseForeignTopic(sender.value(), topic);
     }
 
-    private static <T> CompletableFuture<T> timed(CompletableFuture<T> future) {
-        return future.orTimeout(STORE_TIMEOUT_S, TimeUnit.SECONDS);
+    private <T> CompletableFuture<T> timed(CompletableFuture<T> future) {
+        return deadlines.watch(future);
     }
 
     private static Ack telemetryAck(Vin vin, IngestOutcome outcome, Throwable failure, boolean mqtt5) {

@@ -85,6 +85,7 @@ public final class MqttGateway implements AutoCloseable {
         SslContext tls = GatewayTls.serverContext(config);
         acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("tsunagu-mqtt-accept", true));
         workers = new NioEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("tsunagu-mqtt-io", true));
+        workers.scheduleAtFixedRate(context.inbound()::sweepDeadlines, 1, 1, TimeUnit.SECONDS);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)

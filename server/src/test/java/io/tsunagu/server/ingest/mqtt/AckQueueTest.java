@@ -2,15 +2,19 @@ package io.tsunagu.server.ingest.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes.PubAck;
+import io.tsunagu.server.ingest.CompletionBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The ordered PUBACK queue on a real (embedded) Netty channel whose event loop the test runs by hand. */
@@ -94,6 +98,41 @@ class AckQueueTest {
 
         assertThat((Object) channel.readOutbound()).isNull();
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void theAcknowledgementsOfOneGroupCommitLeaveInOneFlushEvenIfTheEventLoopRunsMeanwhile() {
+        AtomicInteger flushes = new AtomicInteger();
+        channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        AckQueue acks = new AckQueue(channel, true, 10);
+        List<CompletableFuture<InboundPublishes.Ack>> commit = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            CompletableFuture<InboundPublishes.Ack> ack = new CompletableFuture<>();
+            commit.add(ack);
+            acks.expect(id, ack);
+        }
+
+        CompletionBatch.completeAll(() -> {
+            for (CompletableFuture<InboundPublishes.Ack> ack : commit) {
+                ack.complete(InboundPublishes.Ack.SUCCESS);
+                channel.runPendingTasks(); // the event loop gets the CPU between two completions
+            }
+        });
+        assertThat(channel.outboundMessages()).isEmpty();
+        channel.runPendingTasks();
+
+        assertThat(List.of(
+                        header(channel.readOutbound()).messageId(),
+                        header(channel.readOutbound()).messageId(),
+                        header(channel.readOutbound()).messageId()))
+                .containsExactly(1, 2, 3);
+        assertThat(flushes).hasValue(1);
     }
 
     private static MqttPubReplyMessageVariableHeader header(Object message) {
