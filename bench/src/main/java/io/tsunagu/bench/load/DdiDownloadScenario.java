@@ -39,7 +39,7 @@ final class DdiDownloadScenario implements Scenario {
         Measurement ddi = HttpLoop.run(
                 server,
                 "tsunagu-ddi-download",
-                CLIENTS,
+                HttpLoop.Shape.of(CLIENTS),
                 settings.warmupMs(),
                 settings.durationS(),
                 200,
@@ -47,7 +47,7 @@ final class DdiDownloadScenario implements Scenario {
         Measurement plain = HttpLoop.run(
                 server,
                 "tsunagu-artifact-download",
-                CLIENTS,
+                HttpLoop.Shape.of(CLIENTS),
                 settings.warmupMs(),
                 settings.durationS(),
                 200,

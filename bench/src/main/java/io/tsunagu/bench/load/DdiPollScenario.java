@@ -35,15 +35,15 @@ final class DdiPollScenario implements Scenario {
         DdiRollout rollout = DdiRollout.prepare(server, cars, 64 * 1024, "ddi-poll");
         ChildServer.sleep(settings.warmupMs());
         long warmupMs = settings.warmupMs();
-        Measurement polls =
-                HttpLoop.run(server, "tsunagu-ddi-poll", CLIENTS, warmupMs, settings.durationS(), 200, () -> {
+        Measurement polls = HttpLoop.run(
+                server, "tsunagu-ddi-poll", HttpLoop.Shape.of(CLIENTS), warmupMs, settings.durationS(), 200, () -> {
                     CarIdentity car = cars.get(ThreadLocalRandom.current().nextInt(cars.size()));
                     return new HttpLoop.Get(DdiRollout.controllerPath(car), "GatewayToken " + rollout.gatewayToken);
                 });
         Measurement health = HttpLoop.run(
                 server,
                 "tsunagu-health",
-                CLIENTS,
+                HttpLoop.Shape.of(CLIENTS),
                 warmupMs,
                 settings.durationS(),
                 200,

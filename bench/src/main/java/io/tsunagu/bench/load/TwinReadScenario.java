@@ -6,15 +6,27 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * {@code twin-read}: {@value #READERS} concurrent HTTP clients read the twin of random cars
- * ({@code GET /api/v1/vehicles/{vin}/twin}, admin token, keep-alive connections, closed loop) while the fleet ingests
+ * {@code twin-read}: {@value #READERS} keep-alive HTTP/1.1 connections, each with {@link #DEPTH} pipelined requests in
+ * flight (closed loop, Netty's codec: {@link HttpLoop}), read the twin of random cars ({@code GET
+ * /api/v1/vehicles/{vin}/twin}, admin token) while the fleet ingests
  * at a share of the {@code ingest-fleet} rate: by default half (one message per car a second); {@code --ingest-share
  * 0} stops the cars after the warm-up, so the reads are measured alone. Baseline: the same stack's near-static
  * {@code GET /health} under the same load. The server's CPU per request includes the background ingest, and so does
- * the generator's (the cars run in the generator).
+ * the generator's (the cars run in the generator). Twin and {@code /health} are measured in alternating slices, so JIT
+ * still running or a change of load on the shared machine favours neither.
+ *
+ * <p>{@code -Dtsunagu.bench.twinDepth=N} in {@code TSUNAGU_JAVA_OPTS} sets the requests in flight per connection (1:
+ * no pipelining, the shape of the figures before 2026-12-01's third session).
  */
 final class TwinReadScenario implements Scenario {
     static final int READERS = 16;
+    /** Requests in flight per reader connection (HTTP/1.1 pipelining above 1): 64 in flight in all. */
+    static final int DEPTH = Integer.getInteger("tsunagu.bench.twinDepth", 4);
+
+    /** Turns of twin and {@code /health} reads: each is measured in this many slices, alternating. */
+    private static final int SLICES = 4;
+
+    private static final HttpLoop.Shape SHAPE = new HttpLoop.Shape(READERS, DEPTH);
     private static final double DEFAULT_INGEST_SHARE = 0.5;
     /** HTTP warm-up before each measured target: the JIT compiles the request path of both sides meanwhile. */
     private static final long HTTP_WARMUP_MS = 10_000;
@@ -57,10 +69,19 @@ final class TwinReadScenario implements Scenario {
             Supplier<HttpLoop.Get> healthReads = () -> new HttpLoop.Get("/health", "");
             // Both routes warm up before either is measured, so the JIT is done with the code they share.
             long warmupMs = settings.smoke() ? settings.warmupMs() : HTTP_WARMUP_MS;
-            HttpLoop.warmUp(server, READERS, warmupMs, twinReads);
-            HttpLoop.warmUp(server, READERS, warmupMs / 2, healthReads);
-            twin = HttpLoop.run(server, "tsunagu-twin", READERS, 0, settings.durationS(), 200, twinReads);
-            health = HttpLoop.run(server, "tsunagu-health", READERS, 0, settings.durationS(), 200, healthReads);
+            HttpLoop.warmUp(server, SHAPE, warmupMs, twinReads);
+            HttpLoop.warmUp(server, SHAPE, warmupMs / 2, healthReads);
+            List<Measurement> both = HttpLoop.alternate(
+                    server,
+                    SHAPE,
+                    settings.durationS(),
+                    settings.smoke() ? 1 : SLICES,
+                    200,
+                    List.of(
+                            new HttpLoop.Target("tsunagu-twin", twinReads),
+                            new HttpLoop.Target("tsunagu-health", healthReads)));
+            twin = both.get(0);
+            health = both.get(1);
             load.stop(10_000);
         }
         return result(settings, share, intervalMs, ingest, twin, health);
@@ -79,18 +100,29 @@ final class TwinReadScenario implements Scenario {
         return new ScenarioResult(
                 name(),
                 Map.of(
-                        "cars", settings.vehicles(),
-                        "readers", READERS,
-                        "ingestShare", share,
-                        "backgroundIngestMsgPerS", share > 0 ? settings.vehicles() * 1_000.0 / intervalMs : 0.0,
-                        "backgroundIngestAcked", ingest.acked(),
-                        "backgroundIngestUnanswered", ingest.outstanding(),
-                        "seconds", settings.durationS()),
+                        "cars",
+                        settings.vehicles(),
+                        "readers",
+                        READERS,
+                        "depth",
+                        DEPTH,
+                        "ingestShare",
+                        share,
+                        "backgroundIngestMsgPerS",
+                        share > 0 ? settings.vehicles() * 1_000.0 / intervalMs : 0.0,
+                        "backgroundIngestAcked",
+                        ingest.acked(),
+                        "backgroundIngestUnanswered",
+                        ingest.outstanding(),
+                        "seconds",
+                        settings.durationS()),
                 List.of(twin, health),
                 ratios,
                 List.of("Baseline is GET /health (a small JSON answer from the same Helidon stack and routing; there"
                         + " is no fully static route). Server and generator CPU per request include the background"
-                        + " ingest (the cars run in the generator); --ingest-share 0 measures the reads alone."));
+                        + " ingest (the cars run in the generator); --ingest-share 0 measures the reads alone. "
+                        + READERS + " connections x " + DEPTH + " pipelined requests in flight; twin and /health"
+                        + " measured in " + SLICES + " alternating slices each."));
     }
 
     private static String twinPath(List<CarIdentity> cars) {
