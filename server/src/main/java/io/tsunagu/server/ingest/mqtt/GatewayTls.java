@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * chains to the fleet CA. The chain is checked by the JDK's PKIX trust manager with either provider (OpenSSL calls it
  * back during the handshake), so expired certificates and those of another CA are refused alike.
  *
- * <p>OpenSSL (BoringSSL, netty-tcnative) is preferred: its handshake cost a third of the JDK's server CPU in
- * {@code connect-storm} and its records are cheaper in {@code ingest-max} (docs/architecture.md, "TLS provider").
+ * <p>OpenSSL (BoringSSL, netty-tcnative) is preferred: its handshakes ({@code connect-storm}) and records ({@code
+ * ingest-max}) cost the server far less CPU than the JDK's (docs/architecture.md, "TLS provider").
  * Its engines are reference counted ({@link SslProvider#OPENSSL_REFCNT}): the {@code SslHandler} frees a connection's
  * native state when the connection closes, and the gateway releases the context when it closes. The server key is
  * handed to BoringSSL once ({@link OpenSslCachingX509KeyManagerFactory}), not re-encoded per handshake.
