@@ -1,6 +1,8 @@
 package io.tsunagu.server.ingest.mqtt;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -12,34 +14,79 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's TLS: the server key and certificate, TLS 1.3 and 1.2 only, and a client certificate REQUIRED that
- * chains to the fleet CA (PKIX validation by the JDK, which also refuses expired certificates). The JDK provider is
- * used: its handshake alerts ({@code certificate_required}, {@code certificate_unknown}) are what cars and tests
- * expect, and the native BoringSSL provider was not measured to help enough to bring in.
+ * chains to the fleet CA. The chain is checked by the JDK's PKIX trust manager with either provider (OpenSSL calls it
+ * back during the handshake), so expired certificates and those of another CA are refused alike.
+ *
+ * <p>OpenSSL (BoringSSL, netty-tcnative) is preferred: its handshakes ({@code connect-storm}) and records ({@code
+ * ingest-max}) cost the server far less CPU than the JDK's (docs/architecture.md, "TLS provider").
+ * Its engines are reference counted ({@link SslProvider#OPENSSL_REFCNT}): the {@code SslHandler} frees a connection's
+ * native state when the connection closes, and the gateway releases the context when it closes. The server key is
+ * handed to BoringSSL once ({@link OpenSslCachingX509KeyManagerFactory}), not re-encoded per handshake.
  */
 final class GatewayTls {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayTls.class);
+
     private GatewayTls() {}
 
+    /** The server context; the caller releases it (a reference-counted OpenSSL context holds native memory). */
     static SslContext serverContext(MqttGatewayConfig config) {
+        SslProvider provider = provider(config.tlsProvider());
         char[] password = config.storePassword().toCharArray();
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(load(config.keyStore(), password), password);
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(load(config.trustStore(), password));
-            return SslContextBuilder.forServer(keys)
-                    .trustManager(trust)
-                    .clientAuth(ClientAuth.REQUIRE)
+            SslContextBuilder builder = provider == SslProvider.JDK
+                    ? SslContextBuilder.forServer(keys).trustManager(trust)
+                    : SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(keys))
+                            .trustManager(new OpenSslClientTrust(pkix(trust)));
+            return builder.clientAuth(ClientAuth.REQUIRE)
                     .protocols("TLSv1.3", "TLSv1.2")
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(provider)
                     .build();
         } catch (GeneralSecurityException | IOException e) {
             throw new TsunaguException(
                     "tls_config_invalid", "cannot build the MQTT gateway's TLS context: " + e, false, e);
         }
+    }
+
+    /** The Netty provider for what is configured; logs the choice (and why OpenSSL is missing, if it is). */
+    static SslProvider provider(TlsProvider wanted) {
+        if (wanted == TlsProvider.JDK) {
+            LOG.info("MQTT gateway TLS: JDK provider (configured)");
+            return SslProvider.JDK;
+        }
+        if (OpenSsl.isAvailable()) {
+            LOG.info("MQTT gateway TLS: OpenSSL provider ({})", OpenSsl.versionString());
+            return SslProvider.OPENSSL_REFCNT;
+        }
+        String cause = String.valueOf(OpenSsl.unavailabilityCause());
+        if (wanted == TlsProvider.OPENSSL) {
+            throw new TsunaguException(
+                    "tls_config_invalid",
+                    "OpenSSL was configured for the MQTT gateway but cannot load: " + cause,
+                    false);
+        }
+        LOG.info("MQTT gateway TLS: JDK provider (OpenSSL not available: {})", cause);
+        return SslProvider.JDK;
+    }
+
+    private static X509ExtendedTrustManager pkix(TrustManagerFactory factory) {
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509ExtendedTrustManager x509) {
+                return x509;
+            }
+        }
+        throw new TsunaguException("tls_config_invalid", "the JDK offers no X.509 trust manager", false);
     }
 
     private static KeyStore load(Path file, char[] password) throws GeneralSecurityException, IOException {

@@ -14,6 +14,7 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tsunagu.protocol.Topics;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * ({@link MqttSession}). Nothing is stored here: telemetry goes to the ingest pipeline and is acknowledged once
  * durable, commands have their own durable queue, sessions end with their connection.
  *
+ * <p>TLS: OpenSSL (BoringSSL) where its native library loads, else the JDK ({@link GatewayTls}, {@link TlsProvider}).
+ *
  * <p>Threads: one acceptor and two I/O event loops (TLS handshakes and MQTT); nothing blocks them — ingest futures
  * complete on the writer thread and their PUBACKs hop back to the connection's event loop.
  */
@@ -56,6 +59,7 @@ public final class MqttGateway implements AutoCloseable {
     private @Nullable EventLoopGroup acceptor;
     private @Nullable EventLoopGroup workers;
     private @Nullable Channel listener;
+    private @Nullable SslContext tls;
     private final ChannelGroup channels = new DefaultChannelGroup("tsunagu-mqtt", GlobalEventExecutor.INSTANCE);
 
     public MqttGateway(
@@ -83,6 +87,7 @@ public final class MqttGateway implements AutoCloseable {
     /** Starts the listener; returns once it accepts connections. */
     public void start() {
         SslContext tls = GatewayTls.serverContext(config);
+        this.tls = tls;
         acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("tsunagu-mqtt-accept", true));
         workers = new NioEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("tsunagu-mqtt-io", true));
         workers.scheduleAtFixedRate(context.inbound()::sweepDeadlines, 1, 1, TimeUnit.SECONDS);
@@ -193,5 +198,9 @@ public final class MqttGateway implements AutoCloseable {
         }
         acceptor = null;
         workers = null;
+        if (tls != null) {
+            ReferenceCountUtil.release(tls); // an OpenSSL context's native memory; a JDK context is not counted
+            tls = null;
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param workDir the gateway's directory (holds the TLS stores' directory; the gateway itself keeps no state)
  * @param receiveMaximum QoS 1 publishes a car may have unacknowledged on one connection (MQTT 5 Receive Maximum,
  *     1..65,535); more end the connection (DISCONNECT 0x93)
+ * @param tlsProvider the TLS implementation ({@link TlsProvider#AUTO}: OpenSSL where its native library loads)
  */
 public record MqttGatewayConfig(
         String bindAddress,
@@ -24,7 +25,8 @@ public record MqttGatewayConfig(
         String storePassword,
         int maxPacketBytes,
         Path workDir,
-        int receiveMaximum) {
+        int receiveMaximum,
+        TlsProvider tlsProvider) {
     /** Receive Maximum advertised to cars unless configured: enough to keep a connection busy across commits. */
     public static final int DEFAULT_RECEIVE_MAXIMUM = 1024;
 
@@ -37,7 +39,29 @@ public record MqttGatewayConfig(
         }
     }
 
-    /** With the default Receive Maximum ({@value #DEFAULT_RECEIVE_MAXIMUM}). */
+    /** With the TLS provider of the system property {@value TlsProvider#PROPERTY} (default: auto). */
+    public MqttGatewayConfig(
+            String bindAddress,
+            int port,
+            Path keyStore,
+            Path trustStore,
+            String storePassword,
+            int maxPacketBytes,
+            Path workDir,
+            int receiveMaximum) {
+        this(
+                bindAddress,
+                port,
+                keyStore,
+                trustStore,
+                storePassword,
+                maxPacketBytes,
+                workDir,
+                receiveMaximum,
+                TlsProvider.configured());
+    }
+
+    /** With the default Receive Maximum ({@value #DEFAULT_RECEIVE_MAXIMUM}) and TLS provider. */
     public MqttGatewayConfig(
             String bindAddress,
             int port,

@@ -24,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A gateway on a free loopback port with a real ingest pipeline whose durable sink can be held shut ({@link #hold()},
  * {@link #release()}), so a test decides when group commits become durable. Every certificate the fixture's CA issued
- * is trusted. Records the connection events.
+ * is trusted unless a test passes its own {@link CertificateTrust}. Records the connection events.
  */
 final class GatewayFixture implements AutoCloseable {
     /** A connection event, as the {@link ConnectionListener} saw it. */
@@ -39,6 +39,11 @@ final class GatewayFixture implements AutoCloseable {
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
     GatewayFixture(Path dir, int receiveMaximum, int maxPacketBytes) {
+        this(dir, receiveMaximum, maxPacketBytes, TlsProvider.configured(), (vin, serial) -> true);
+    }
+
+    /** A gateway on the given TLS provider whose registry trusts what {@code trust} says. */
+    GatewayFixture(Path dir, int receiveMaximum, int maxPacketBytes, TlsProvider tls, CertificateTrust trust) {
         Clock clock = Clock.systemUTC();
         authority = CertificateAuthority.open(dir.resolve("ca"), clock);
         ServerIdentity identity = authority.serverIdentity(List.of("localhost"), List.of("127.0.0.1"));
@@ -51,7 +56,8 @@ final class GatewayFixture implements AutoCloseable {
                 new String(password),
                 maxPacketBytes,
                 dir,
-                receiveMaximum);
+                receiveMaximum,
+                tls);
         pipeline = new IngestPipeline(
                 new IngestConfig(64 * 1024, 0, 0, 200_000),
                 SignalCatalog.vss6(),
@@ -60,7 +66,7 @@ final class GatewayFixture implements AutoCloseable {
                 new RejectionLog(metrics, clock),
                 metrics,
                 new RateLimiter(0, 0, System::nanoTime));
-        gateway = new MqttGateway(config, (vin, serial) -> true, pipeline, listener(), commands(), metrics, clock);
+        gateway = new MqttGateway(config, trust, pipeline, listener(), commands(), metrics, clock);
         gateway.start();
     }
 
