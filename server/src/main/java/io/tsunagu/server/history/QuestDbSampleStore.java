@@ -117,7 +117,14 @@ public final class QuestDbSampleStore implements SampleStore {
         this.table = table;
         this.applier = new WalApplier(engine, table, APPLY_ROUND_INTERVAL_MS);
         this.reader = new QuestDbReader(engine);
-        this.queries = new QuestDbHistoryQueries(TABLE, reader, columns, catalog, new SeriesDirectory(engine, table));
+        this.queries = new QuestDbHistoryQueries(
+                TABLE,
+                reader,
+                columns,
+                catalog,
+                new SeriesDirectory(engine, table),
+                QuestDbHistoryQueries.SCAN_MAX_ROWS,
+                applier::visibilityVersion);
         this.cold = new ColdPartitions(TABLE, engine, reader, sql -> execute(engine, sql), this::applyWal);
     }
 

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Answers {@link HistoryQuery} pages and latest-value lookups with QuestDB SQL on the samples table. Raw pages stream rows in time order;
@@ -40,12 +42,16 @@ public final class QuestDbHistoryQueries {
     /** A scanned range is read in windows, the first this fraction of the range, each next one twice as long. */
     private static final long SCAN_FIRST_WINDOWS = 16;
 
+    /** Reads of a several-statement plan before a page falls back to one statement (see {@link #oneState}). */
+    private static final int STATE_ATTEMPTS = 3;
+
     private final String table;
     private final long scanMaxRows;
     private final QuestDbReader reader;
     private final ValueColumns columns;
     private final SignalCatalog catalog;
     private final SeriesDirectory series;
+    private final LongSupplier visibilityVersion;
     private final Map<String, LatestPlan> fleetLatestPlans = new ConcurrentHashMap<>();
 
     /**
@@ -54,7 +60,7 @@ public final class QuestDbHistoryQueries {
      */
     public QuestDbHistoryQueries(
             String table, QuestDbReader reader, ValueColumns columns, SignalCatalog catalog, SeriesDirectory series) {
-        this(table, reader, columns, catalog, series, SCAN_MAX_ROWS);
+        this(table, reader, columns, catalog, series, SCAN_MAX_ROWS, () -> 0L);
     }
 
     /** As above; a car's raw range is scanned by time when the table holds at most {@code scanMaxRows} rows in it. */
@@ -65,6 +71,23 @@ public final class QuestDbHistoryQueries {
             SignalCatalog catalog,
             SeriesDirectory series,
             long scanMaxRows) {
+        this(table, reader, columns, catalog, series, scanMaxRows, () -> 0L);
+    }
+
+    /**
+     * As above, for a table that is applied while it is read: {@code visibilityVersion} is {@link
+     * WalApplier#visibilityVersion()}, so a raw page read with several statements (windows, merged cursors) is one
+     * state of the table, never a later append without an earlier one.
+     */
+    public QuestDbHistoryQueries(
+            String table,
+            QuestDbReader reader,
+            ValueColumns columns,
+            SignalCatalog catalog,
+            SeriesDirectory series,
+            long scanMaxRows,
+            LongSupplier visibilityVersion) {
+        this.visibilityVersion = visibilityVersion;
         this.scanMaxRows = scanMaxRows;
         this.table = table;
         this.reader = reader;
@@ -85,11 +108,14 @@ public final class QuestDbHistoryQueries {
         List<Object> binds = binds(query.vin(), askedPaths, fromMs, query.toMs());
         String where = where(askedPaths.size());
         SymbolStrings paths = new SymbolStrings(1);
+        Consumer<PageBuilder> oneStatement =
+                p -> reader.forEach(rawSql(where), binds, row -> p.offer(rawPoint(row, paths), row.getLong(2)));
         if (query.stepMs().isEmpty() && query.paths().isEmpty() && scansByTime(fromMs, query.toMs())) {
-            scanByTime(query, fromMs, page, paths);
+            return oneState(query.limit(), after, p -> scanByTime(query, fromMs, p, paths), oneStatement);
         } else if (query.stepMs().isEmpty() && mergesSeries(askedPaths.size())) {
-            reader.forEachMerged(
-                    rawSql(where(1)), perSeries(binds), 0, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
+            Consumer<PageBuilder> merged = p -> reader.forEachMerged(
+                    rawSql(where(1)), perSeries(binds), 0, row -> p.offer(rawPoint(row, paths), row.getLong(2)));
+            return oneState(query.limit(), after, merged, oneStatement);
         } else if (query.stepMs().isEmpty()) {
             reader.forEach(rawSql(where), binds, row -> page.offer(rawPoint(row, paths), row.getLong(2)));
         } else if (query.aggregate() == Aggregate.LAST) {
@@ -227,6 +253,28 @@ public final class QuestDbHistoryQueries {
                 binds(query.vin(), paths, fromMs, query.toMs()),
                 row -> found.add(row.getSymA(0).toString()));
         return found;
+    }
+
+    /**
+     * A page read by {@code plan}, which takes several statements, each seeing the table as applied when it starts: kept
+     * only if no apply ran meanwhile (else a later append could show without an earlier one), otherwise read again;
+     * after {@value #STATE_ATTEMPTS} tries under a busy applier, by {@code oneStatement}, one cursor on one state.
+     */
+    private HistoryPage oneState(
+            int limit, Optional<PageCursor> after, Consumer<PageBuilder> plan, Consumer<PageBuilder> oneStatement) {
+        for (int attempt = 0; attempt < STATE_ATTEMPTS; attempt++) {
+            long before = visibilityVersion.getAsLong();
+            if ((before & 1) == 0) {
+                PageBuilder page = new PageBuilder(limit, after);
+                plan.accept(page);
+                if (visibilityVersion.getAsLong() == before) {
+                    return page.finish();
+                }
+            }
+        }
+        PageBuilder page = new PageBuilder(limit, after);
+        oneStatement.accept(page);
+        return page.finish();
     }
 
     /**

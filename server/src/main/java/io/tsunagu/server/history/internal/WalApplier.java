@@ -10,6 +10,7 @@ import io.questdb.cairo.wal.seq.SeqTxnTracker;
 import io.tsunagu.protocol.TsunaguException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ public final class WalApplier implements AutoCloseable {
     private long lastRoundStartNanos; // apply thread only
     private int urgentWaiters; // guarded by lock
     private volatile long appliedTxn;
+    private final AtomicLong applyEdges = new AtomicLong(); // +1 as a round starts and as it ends: odd while applying
     private volatile boolean running = true;
     private long committedTxn; // guarded by lock
 
@@ -123,6 +125,14 @@ public final class WalApplier implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A version of what readers see, as a seqlock: odd while an apply is making rows visible, and different after
+     * every apply. A reader that needs several statements to see one state compares it before and after.
+     */
+    public long visibilityVersion() {
+        return applyEdges.get();
     }
 
     /** The newest transaction visible to readers of the table. */
@@ -205,10 +215,16 @@ public final class WalApplier implements AutoCloseable {
         long before = appliedTxn;
         WalApplyEvent event = new WalApplyEvent();
         event.begin();
-        while (applyJob.run(0) && running) {
-            publishApplied(); // each run applies one time-boxed slice; readers see it at once
+        applyEdges.incrementAndGet();
+        long after;
+        try {
+            while (applyJob.run(0) && running) {
+                publishApplied(); // each run applies one time-boxed slice; readers see it at once
+            }
+            after = publishApplied();
+        } finally {
+            applyEdges.incrementAndGet();
         }
-        long after = publishApplied();
         event.record(before, after);
         if (after == before && after < lastCommittedTxn() && !tracker.isSuspended()) {
             checkJob.run(0); // a notification was lost (queue full): let the job find the table again

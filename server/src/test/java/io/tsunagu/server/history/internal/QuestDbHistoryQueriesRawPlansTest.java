@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,31 @@ class QuestDbHistoryQueriesRawPlansTest {
             assertThat(allPages(byIndex, HistoryQuery.raw(CAR, List.of(), T0, T0 + SPAN_MS, 100)))
                     .containsExactlyElementsOf(first);
         }
+    }
+
+    @Test
+    void aPageReadWhileTheApplierRunsFallsBackToOneStatementWithTheSameAnswer() {
+        SeriesDirectory series = new SeriesDirectory(engine, engine.verifyTableName(SamplesTable.NAME));
+        AtomicLong version = new AtomicLong();
+        // every read of the version sees a new apply (a busy applier), or one in progress (odd)
+        QuestDbHistoryQueries busy = new QuestDbHistoryQueries(
+                SamplesTable.NAME,
+                reader,
+                new ValueColumns(),
+                SignalCatalog.vss6(),
+                series,
+                Long.MAX_VALUE,
+                () -> version.getAndAdd(2));
+        QuestDbHistoryQueries applying = new QuestDbHistoryQueries(
+                SamplesTable.NAME, reader, new ValueColumns(), SignalCatalog.vss6(), series, Long.MAX_VALUE, () -> 1L);
+        List<String> paths = List.of("Vehicle.S3", "Vehicle.S11");
+        for (QuestDbHistoryQueries queries : List.of(busy, applying)) {
+            assertThat(allPages(queries, HistoryQuery.raw(CAR, List.of(), T0, T0 + SPAN_MS, 500)))
+                    .containsExactlyElementsOf(expected(CAR, List.of(), T0, T0 + SPAN_MS));
+            assertThat(allPages(queries, HistoryQuery.raw(CAR, paths, T0, T0 + SPAN_MS, 500)))
+                    .containsExactlyElementsOf(expected(CAR, paths, T0, T0 + SPAN_MS));
+        }
+        assertThat(version.get()).as("the busy applier's version was checked").isGreaterThan(0);
     }
 
     private List<HistoryPoint> expected(Vin vin, List<String> paths, long from, long to) {
