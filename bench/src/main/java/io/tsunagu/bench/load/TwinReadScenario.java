@@ -118,8 +118,8 @@ final class TwinReadScenario implements Scenario {
                         settings.durationS()),
                 List.of(twin, health),
                 ratios,
-                List.of("Baseline is GET /health (a small JSON answer from the same Helidon stack and routing; there"
-                        + " is no fully static route). Server and generator CPU per request include the background"
+                List.of("Baseline is GET /health (constant bytes from the same Helidon stack and routing)."
+                        + " Server and generator CPU per request include the background"
                         + " ingest (the cars run in the generator); --ingest-share 0 measures the reads alone. "
                         + READERS + " connections x " + DEPTH + " pipelined requests in flight; twin and /health"
                         + " measured in " + SLICES + " alternating slices each."));
