@@ -1,6 +1,7 @@
 package io.tsunagu.bench.load;
 
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -55,6 +56,12 @@ final class AckTracker {
 
     Latencies latencies() {
         return latencies;
+    }
+
+    /** The telemetry measurement of {@code target}: {@code acked} messages over {@code interval}, these latencies. */
+    Measurement measurement(String target, MeasuredInterval.Snapshot interval, long acked, Map<String, Double> extras) {
+        return Measurement.of(
+                target, "msg", interval, acked, failed(), outstanding(), BenchPayload.SIGNALS, latencies, extras);
     }
 
     /** Waits up to {@code timeoutMs} for every outstanding PUBACK. */

@@ -81,16 +81,7 @@ final class IngestFleetScenario implements Scenario {
             extras.put("connectAllS", connected.seconds());
             extras.put("published", (double) tracker.sent());
             subscriber.ifPresent(s -> extras.put("deliveredToSubscriber", (double) s.receivedWhenQuiet()));
-            return Measurement.of(
-                    target.name(),
-                    "msg",
-                    snapshot,
-                    acked,
-                    tracker.failed(),
-                    tracker.outstanding(),
-                    BenchPayload.SIGNALS,
-                    tracker.latencies(),
-                    extras);
+            return tracker.measurement(target.name(), snapshot, acked, extras);
         } finally {
             subscriber.ifPresent(PassThroughSubscriber::close);
         }

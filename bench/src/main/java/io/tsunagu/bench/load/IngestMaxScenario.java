@@ -94,16 +94,7 @@ final class IngestMaxScenario implements Scenario {
             Map<String, Double> extras = new LinkedHashMap<>();
             extras.put("connectFailures", (double) connected.failed());
             subscriber.ifPresent(s -> extras.put("deliveredToSubscriber", (double) s.receivedWhenQuiet()));
-            return Measurement.of(
-                    target.name(),
-                    "msg",
-                    snapshot,
-                    acked,
-                    tracker.failed(),
-                    tracker.outstanding(),
-                    BenchPayload.SIGNALS,
-                    tracker.latencies(),
-                    extras);
+            return tracker.measurement(target.name(), snapshot, acked, extras);
         } finally {
             subscriber.ifPresent(PassThroughSubscriber::close);
         }
@@ -146,16 +137,9 @@ final class IngestMaxScenario implements Scenario {
             tracker.recording(false);
             ticker.shutdownNow();
             tracker.drain(30_000);
-            return Measurement.of(
-                    name,
-                    "msg",
-                    snapshot,
-                    acked,
-                    tracker.failed(),
-                    tracker.outstanding(),
-                    BenchPayload.SIGNALS,
-                    tracker.latencies(),
-                    Map.of("offeredMsgPerS", msgPerS, "connectFailures", (double) connected.failed()));
+            return tracker.measurement(
+                    name, snapshot, acked, Map.of("offeredMsgPerS", msgPerS, "connectFailures", (double)
+                            connected.failed()));
         }
     }
 
