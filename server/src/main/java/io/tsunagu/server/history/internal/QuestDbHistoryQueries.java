@@ -56,28 +56,11 @@ public final class QuestDbHistoryQueries {
 
     /**
      * {@code catalog} tells which signals are numeric, for refusing numeric aggregates over text signals; {@code
-     * series} which signals each car has.
-     */
-    public QuestDbHistoryQueries(
-            String table, QuestDbReader reader, ValueColumns columns, SignalCatalog catalog, SeriesDirectory series) {
-        this(table, reader, columns, catalog, series, SCAN_MAX_ROWS, () -> 0L);
-    }
-
-    /** As above; a car's raw range is scanned by time when the table holds at most {@code scanMaxRows} rows in it. */
-    public QuestDbHistoryQueries(
-            String table,
-            QuestDbReader reader,
-            ValueColumns columns,
-            SignalCatalog catalog,
-            SeriesDirectory series,
-            long scanMaxRows) {
-        this(table, reader, columns, catalog, series, scanMaxRows, () -> 0L);
-    }
-
-    /**
-     * As above, for a table that is applied while it is read: {@code visibilityVersion} is {@link
-     * WalApplier#visibilityVersion()}, so a raw page read with several statements (windows, merged cursors) is one
-     * state of the table, never a later append without an earlier one.
+     * series} which signals each car has; a car's raw range is scanned by time when the table holds at most {@code
+     * scanMaxRows} rows in it ({@link #SCAN_MAX_ROWS} in the store). {@code visibilityVersion} is {@link
+     * WalApplier#visibilityVersion()} (a constant for a table nobody applies meanwhile), so a raw page read with
+     * several statements (windows, merged cursors) is one state of the table, never a later append without an
+     * earlier one.
      */
     public QuestDbHistoryQueries(
             String table,

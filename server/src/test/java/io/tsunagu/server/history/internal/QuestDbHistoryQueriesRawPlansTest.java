@@ -83,7 +83,7 @@ class QuestDbHistoryQueriesRawPlansTest {
 
     private QuestDbHistoryQueries queries(SeriesDirectory series, long scanMaxRows) {
         return new QuestDbHistoryQueries(
-                SamplesTable.NAME, reader, new ValueColumns(), SignalCatalog.vss6(), series, scanMaxRows);
+                SamplesTable.NAME, reader, new ValueColumns(), SignalCatalog.vss6(), series, scanMaxRows, () -> 0L);
     }
 
     @Test
