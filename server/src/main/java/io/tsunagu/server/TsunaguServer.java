@@ -35,6 +35,7 @@ import io.tsunagu.server.ingest.mqtt.ConnectionListener;
 import io.tsunagu.server.ingest.mqtt.MqttGateway;
 import io.tsunagu.server.ingest.mqtt.MqttGatewayConfig;
 import io.tsunagu.server.metadata.MetadataDatabase;
+import io.tsunagu.server.observe.GracefulStop;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.twin.TwinStore;
 import io.tsunagu.server.update.Artifact;
@@ -389,7 +390,7 @@ public final class TsunaguServer implements AutoCloseable {
                 1,
                 60,
                 TimeUnit.MINUTES);
-        closeables.push(scheduler::shutdownNow);
+        closeables.push(() -> GracefulStop.stop(scheduler, Duration.ofSeconds(30), "history retention"));
         if (history instanceof QuestDbSampleStore store
                 && config.historyColdAfter().isPresent()) {
             closeables.push(

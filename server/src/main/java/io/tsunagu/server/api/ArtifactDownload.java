@@ -44,7 +44,8 @@ public final class ArtifactDownload {
         this.metrics = api.metrics();
         this.sentBytes = metrics.counter("tsunagu_artifact_sent_bytes_total", "Artifact content bytes sent");
         this.aborted = metrics.counter(
-                "tsunagu_artifact_downloads_aborted_total", "Artifact downloads the client broke off mid-way");
+                "tsunagu_artifact_downloads_aborted_total",
+                "Artifact downloads that ended before all their bytes were sent (the client broke off, or a disk error)");
     }
 
     /** Answers {@code req} with the artifact's content (200, 206, 304 or 416), streamed from its file. */
@@ -112,7 +113,6 @@ public final class ArtifactDownload {
             }
         } catch (IOException | UncheckedIOException | SocketWriterException | CloseConnectionException e) {
             // The client went away (cut link, abort) and resumes with a Range request; nothing more to answer.
-            aborted.increment();
             LOG.debug(
                     "download of artifact {} broken off after {} of {} bytes: {}",
                     artifact.sha256(),
@@ -122,6 +122,11 @@ public final class ArtifactDownload {
             throw new CloseConnectionException("artifact download broken off by the client", e);
         } finally {
             sentBytes.add(sent);
+            // Counted by what was sent, not by the exception's type: any way the stream ends short is a broken-off
+            // download (a failure type not listed above still propagates to Helidon, which closes the connection).
+            if (sent < range.lengthBytes()) {
+                aborted.increment();
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import io.tsunagu.server.command.internal.PairedKeyStore;
 import io.tsunagu.server.command.internal.SignedEnvelopes;
 import io.tsunagu.server.command.internal.TwinIntents;
 import io.tsunagu.server.metadata.MetadataException;
+import io.tsunagu.server.observe.GracefulStop;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.twin.TwinStore;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,9 @@ public final class CommandService implements AutoCloseable {
     private static final Set<CommandState> CAR_MAY_FINISH =
             EnumSet.of(CommandState.QUEUED, CommandState.SENT, CommandState.DELIVERED, CommandState.EXPIRED);
     private static final int SUBSCRIBE_RETRIES = 5;
+    /** How long a command sweep in progress may take to finish at shutdown (it makes a few database calls). */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
     private static final int REDELIVERY_EVERY_SWEEPS = 15;
 
     /** The outcome of {@link #submit}: the command, and whether this call created it (false: idempotent retry). */
@@ -521,7 +525,7 @@ public final class CommandService implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        scheduler.shutdownNow();
+        GracefulStop.stop(scheduler, STOP_GRACE, "command sweep");
         conductor.close();
         watchers.close();
     }

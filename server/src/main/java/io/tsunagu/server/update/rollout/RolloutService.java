@@ -2,6 +2,7 @@ package io.tsunagu.server.update.rollout;
 
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.fleet.VehicleRegistry;
+import io.tsunagu.server.observe.GracefulStop;
 import io.tsunagu.server.twin.TwinStore;
 import io.tsunagu.server.update.rollout.internal.ActionStore;
 import io.tsunagu.server.update.rollout.internal.CampaignStore;
@@ -266,6 +267,6 @@ public final class RolloutService implements DeviceActions, AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        GracefulStop.stop(scheduler, Duration.ofSeconds(10), "rollout scheduler");
     }
 }

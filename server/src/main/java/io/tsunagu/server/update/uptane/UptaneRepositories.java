@@ -1,11 +1,13 @@
 package io.tsunagu.server.update.uptane;
 
+import io.tsunagu.server.observe.GracefulStop;
 import io.tsunagu.server.observe.Metrics;
 import io.tsunagu.server.update.uptane.internal.MetadataRows;
 import io.tsunagu.server.update.uptane.internal.RoleKeyFiles;
 import io.tsunagu.server.update.uptane.internal.SigningRepository;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -127,7 +129,7 @@ public final class UptaneRepositories implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            GracefulStop.stop(scheduler, Duration.ofSeconds(10), "uptane metadata refresher");
             scheduler = null;
         }
     }
