@@ -24,6 +24,8 @@ import io.tsunagu.server.fleet.CertificateAuthority;
 import io.tsunagu.server.fleet.ServerIdentity;
 import io.tsunagu.server.fleet.VehicleProvisioning;
 import io.tsunagu.server.fleet.VehicleRegistry;
+import io.tsunagu.server.history.ArchiveCompactor;
+import io.tsunagu.server.history.ArchivedSampleStore;
 import io.tsunagu.server.history.ColdDayCompactor;
 import io.tsunagu.server.history.QuestDbSampleStore;
 import io.tsunagu.server.history.SampleStore;
@@ -123,7 +125,11 @@ public final class TsunaguServer implements AutoCloseable {
             this.adminToken = users.ensureAdmin(dataDir.resolve("admin.token"));
 
             SignalCatalog catalog = catalog(config);
-            this.history = QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")), catalog);
+            QuestDbSampleStore questDb =
+                    QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")), catalog);
+            this.history = config.historyArchiveAfter().isPresent()
+                    ? ArchivedSampleStore.open(questDb, dataDir.resolve("history-archive"), catalog)
+                    : questDb;
             closeables.push(history);
             this.twins = new TwinStore();
             Map<Vin, List<Sample>> latest = history.latestAll();
@@ -394,6 +400,11 @@ public final class TsunaguServer implements AutoCloseable {
                 && config.historyColdAfter().isPresent()) {
             closeables.push(
                     new ColdDayCompactor(store, config.historyColdAfter().get(), clock, metrics).start());
+        }
+        if (history instanceof ArchivedSampleStore store
+                && config.historyArchiveAfter().isPresent()) {
+            closeables.push(
+                    new ArchiveCompactor(store, config.historyArchiveAfter().get(), clock, metrics).start());
         }
     }
 

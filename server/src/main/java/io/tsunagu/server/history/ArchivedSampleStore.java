@@ -68,7 +68,12 @@ public final class ArchivedSampleStore implements SampleStore {
      * is the one {@code hot} was opened with.
      */
     public static ArchivedSampleStore open(QuestDbSampleStore hot, Path archiveDir, SignalCatalog catalog) {
-        return new ArchivedSampleStore(hot, archiveDir, catalog, () -> {});
+        try {
+            return new ArchivedSampleStore(hot, archiveDir, catalog, () -> {});
+        } catch (RuntimeException e) {
+            hot.close();
+            throw e;
+        }
     }
 
     private void loadNewest() {
