@@ -125,11 +125,7 @@ public final class TsunaguServer implements AutoCloseable {
             this.adminToken = users.ensureAdmin(dataDir.resolve("admin.token"));
 
             SignalCatalog catalog = catalog(config);
-            QuestDbSampleStore questDb =
-                    QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")), catalog);
-            this.history = config.historyArchiveAfter().isPresent()
-                    ? ArchivedSampleStore.open(questDb, dataDir.resolve("history-archive"), catalog)
-                    : questDb;
+            this.history = openHistory(config, dataDir, catalog);
             closeables.push(history);
             this.twins = new TwinStore();
             Map<Vin, List<Sample>> latest = history.latestAll();
@@ -373,6 +369,14 @@ public final class TsunaguServer implements AutoCloseable {
                 new String(password),
                 maxPacket,
                 dataDir.resolve("broker"));
+    }
+
+    /** QuestDB history, with the cold archive in front of it when {@code --history-archive-after-days} is set. */
+    private static SampleStore openHistory(ServerConfig config, Path dataDir, SignalCatalog catalog) {
+        QuestDbSampleStore questDb = QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")), catalog);
+        return config.historyArchiveAfter().isPresent()
+                ? ArchivedSampleStore.open(questDb, dataDir.resolve("history-archive"), catalog)
+                : questDb;
     }
 
     private void scheduleRetention(Clock clock) {

@@ -116,25 +116,14 @@ public final class HistoryFootprint {
     }
 
     private Footprint measureTsunaguCold(Path dir, boolean archived) {
-        EvFleet fleet = new EvFleet(cars, 17, 1_200);
-        long samples = 0;
+        long[] samples = {0};
         ColdQueryCost cost;
         QuestDbSampleStore questDb = QuestDbSampleStore.open(dir.resolve("db"));
         try (SampleStore store =
                 archived ? ArchivedSampleStore.open(questDb, dir.resolve("archive"), SignalCatalog.vss6()) : questDb) {
-            List<Sample> first = List.of();
-            for (int s = 0; s < seconds; s++) {
-                List<Sample> batch = fleet.nextSecond();
-                first = s == 0 ? batch : first;
-                store.appendDurably(batch);
-                samples += batch.size();
-            }
+            EvFleet fleet = new EvFleet(cars, 17, 1_200);
+            List<Sample> first = writeSealedDay(store, fleet, samples);
             long dayEndMs = nextDayMs(fleet);
-            Sample seal = first.getFirst();
-            store.appendDurably(List.of(new Sample(seal.vin(), dayEndMs, seal.seq(), seal.path(), seal.value())));
-            if (!store.awaitVisible(Duration.ofSeconds(60))) { // appends are acknowledged before the table apply
-                throw new IllegalStateException("history store did not apply the data set within 60 s");
-            }
             ColdQueries queries = new ColdQueries(store, first, dayEndMs - DAY_MS, dayEndMs);
             ColdQueryCost.Side before = queries.measure();
             Instant later = Instant.ofEpochMilli(dayEndMs + DAY_MS);
@@ -150,7 +139,7 @@ public final class HistoryFootprint {
             if (archived) {
                 parts.putAll(archiveParts(dir.resolve("archive")));
             }
-            return new Footprint(archived ? TSUNAGU_ARCHIVE : TSUNAGU_PARQUET, samples, parts, Optional.of(cost));
+            return new Footprint(archived ? TSUNAGU_ARCHIVE : TSUNAGU_PARQUET, samples[0], parts, Optional.of(cost));
         } finally {
             try {
                 Directories.delete(dir);
@@ -158,6 +147,26 @@ public final class HistoryFootprint {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * Writes the data set, then one sample on the next day so the data set's day is closed, and waits until reads see
+     * it; counts the data set's samples into {@code samples[0]} and returns its first second.
+     */
+    private List<Sample> writeSealedDay(SampleStore store, EvFleet fleet, long[] samples) {
+        List<Sample> first = List.of();
+        for (int s = 0; s < seconds; s++) {
+            List<Sample> batch = fleet.nextSecond();
+            first = s == 0 ? batch : first;
+            store.appendDurably(batch);
+            samples[0] += batch.size();
+        }
+        Sample seal = first.getFirst();
+        store.appendDurably(List.of(new Sample(seal.vin(), nextDayMs(fleet), seal.seq(), seal.path(), seal.value())));
+        if (!store.awaitVisible(Duration.ofSeconds(60))) { // appends are acknowledged before the table apply
+            throw new IllegalStateException("history store did not apply the data set within 60 s");
+        }
+        return first;
     }
 
     private static Map<String, Long> archiveParts(Path archive) {
