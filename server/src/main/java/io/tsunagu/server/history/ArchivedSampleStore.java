@@ -20,7 +20,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
@@ -35,10 +37,11 @@ import org.slf4j.LoggerFactory;
  * (tested in {@code ArchivedSampleStoreTest}). Replaces {@link QuestDbSampleStore#convertColdDays}, which keeps the
  * index (docs/architecture.md, "Cold archive").
  *
- * <p><b>Order and crash safety.</b> Per day, under the native store's write lock: apply the WAL, write the day file
- * (merged with an earlier file of the day, native rows winning) to a temp file, fsync, rename, fsync the directory,
- * then drop the partition. A crash before the rename loses nothing (the temp file is deleted at open); a crash after
- * it leaves the day in both places, which reads de-duplicate, and the next run exports the day again and drops it.
+ * <p><b>Order and crash safety.</b> Per day: wait until the WAL is applied, write the day file (merged with an earlier
+ * file of the day, native rows winning) to a temp file, fsync, rename, fsync the directory, then, under the native
+ * store's write lock, drop the partition if no late row reached it meanwhile ({@link QuestDbSampleStore#archiveDay}).
+ * A crash before the rename loses nothing (the temp file is deleted at open); a crash after it leaves the day in both
+ * places, which reads de-duplicate, and the next run exports the day again and drops it.
  *
  * <p>Threading: as the native store; {@link #archiveColdDays} runs on one thread (the compactor's).
  */
@@ -103,7 +106,7 @@ public final class ArchivedSampleStore implements SampleStore {
         List<ColdDay> written = new ArrayList<>();
         for (LocalDate day : hot.storedRows().closedDaysBefore(cutoffMs)) {
             try {
-                written.add(archiveDay(day));
+                archiveDay(day).ifPresent(written::add);
             } catch (RuntimeException e) {
                 LOG.warn("history archive: day {} not archived, it stays in the table: {}", day, e.getMessage());
             }
@@ -111,20 +114,33 @@ public final class ArchivedSampleStore implements SampleStore {
         return written;
     }
 
-    private ColdDay archiveDay(LocalDate day) {
+    /** Archives one day; empty when late rows reached it during the export (it stays for the next run). */
+    private Optional<ColdDay> archiveDay(LocalDate day) {
+        long started = System.nanoTime();
         ParquetArchive.Written[] file = {null};
-        hot.archiveDay(day, rows -> {
-            file[0] = archive.write(day, sink -> rows.forEachOfDay(day, sink));
+        boolean dropped = hot.archiveDay(day, rows -> {
+            long[] exported = {0};
+            file[0] = archive.write(
+                    day,
+                    sink -> rows.forEachOfDay(day, row -> {
+                        exported[0]++;
+                        return sink.test(row);
+                    }));
             afterExport.run();
+            return exported[0];
         });
         loadNewest(); // the side files are small: one row per series and day
+        if (!dropped) {
+            return Optional.empty();
+        }
         LOG.info(
-                "history archive: day {} archived, {} rows in {} bytes ({} B/sample)",
+                "history archive: day {} archived in {} ms, {} rows in {} bytes ({} B/sample)",
                 day,
+                (System.nanoTime() - started) / 1_000_000,
                 file[0].rows(),
                 file[0].bytes(),
-                String.format(java.util.Locale.ROOT, "%.2f", (double) file[0].bytes() / file[0].rows()));
-        return new ColdDay(day.toString(), file[0].rows(), -1, file[0].bytes());
+                String.format(Locale.ROOT, "%.2f", (double) file[0].bytes() / file[0].rows()));
+        return Optional.of(new ColdDay(day.toString(), file[0].rows(), -1, file[0].bytes()));
     }
 
     @Override

@@ -33,7 +33,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -343,21 +343,38 @@ public final class QuestDbSampleStore implements SampleStore {
     }
 
     /**
-     * The cold archive's hook ({@link ArchivedSampleStore}): under the write lock, applies the WAL (every acknowledged
-     * sample of {@code day} is then in the table), hands the day's rows to {@code export}, which returns only once they
-     * are durable elsewhere, and then drops the day's partition. An exception from {@code export} leaves the day in
+     * The cold archive's hook ({@link ArchivedSampleStore}): waits until reads see every acknowledged sample, hands
+     * {@code day}'s rows to {@code export}, which returns only once they are durable elsewhere and returns how many
+     * native rows it took, and then, under the write lock, drops the day's partition if it still holds exactly that
+     * many rows. The export runs outside the lock, so ingest goes on meanwhile; a late sample that reached the day
+     * during the export (the count grew: rows are never deleted, and a re-sent sample has the same identity and value)
+     * keeps the day in place for the next run, which merges it. An exception from {@code export} leaves the day in
      * place. A crash after {@code export} but before the drop leaves the day in both places; the archive's reads
      * de-duplicate, and the next run exports the day again (idempotent) and drops it.
+     *
+     * @return whether the partition was dropped
      */
-    public void archiveDay(LocalDate day, Consumer<StoredRows> export) {
+    public boolean archiveDay(LocalDate day, ToLongFunction<StoredRows> export) {
         ensureOpen();
+        if (!awaitVisible(APPLY_STALL_TIMEOUT)) {
+            throw new TsunaguException("history_unavailable", "history table did not apply its WAL in time", true);
+        }
+        long exported = export.applyAsLong(storedRows);
         writeLock.lock();
         try {
             applyWal();
-            export.accept(storedRows);
+            long rows = storedRows.countOfDay(day);
+            if (rows != exported) {
+                LOG.info(
+                        "history archive: {} got {} late row(s) during its export; kept for the next run",
+                        day,
+                        rows - exported);
+                return false;
+            }
             execute(engine, "ALTER TABLE " + TABLE + " DROP PARTITION LIST '" + day + "'");
             applyWal();
             cold.load(); // the day may have been one of QuestDB's Parquet days
+            return true;
         } finally {
             writeLock.unlock();
         }

@@ -133,6 +133,27 @@ class ArchivedSampleStoreTest {
     }
 
     @Test
+    void aLateSampleArrivingDuringTheExportKeepsTheDayInTheTableUntilTheNextRun() {
+        store.close();
+        Sample late = new Sample(CAR, D0 + 4321, 900_003, SPEED, new Num(55.5));
+        boolean[] sent = {false};
+        store = openArchived(() -> {
+            if (!sent[0]) { // ingest goes on during an export: a car offline since that day comes back
+                sent[0] = true;
+                appendVisible(List.of(late));
+            }
+        });
+
+        assertThat(store.archiveColdDays(AFTER, NOW)).extracting(ColdDay::day).containsExactly("2026-03-02");
+
+        assertThat(nativeRows(0)).as("day kept in the table").contains(nativeRowOf(late));
+        assertThat(everyAnswer(store)).containsExactlyElementsOf(everyAnswer(reference));
+        assertThat(store.archiveColdDays(AFTER, NOW)).extracting(ColdDay::day).containsExactly("2026-03-01");
+        assertThat(nativeRows(0)).isEmpty();
+        assertThat(everyAnswer(store)).containsExactlyElementsOf(everyAnswer(reference));
+    }
+
+    @Test
     void aRestartKeepsTheArchiveAndItsAnswers() throws IOException {
         store.archiveColdDays(AFTER, NOW);
         store.close();
@@ -182,6 +203,16 @@ class ArchivedSampleStoreTest {
     private ArchivedSampleStore openArchived(Runnable afterExport) {
         QuestDbSampleStore hot = QuestDbSampleStore.open(dir.resolve("history"));
         return new ArchivedSampleStore(hot, dir.resolve("archive"), SignalCatalog.vss6(), afterExport);
+    }
+
+    private static Object nativeRowOf(Sample sample) {
+        return new io.tsunagu.server.history.internal.StoredRow(
+                sample.tsMs(),
+                sample.vin().value() + "/" + sample.path(),
+                sample.seq(),
+                (byte) 0,
+                ((Num) sample.value()).value(),
+                null);
     }
 
     /** The native table's rows of day {@code day}, read around the archive. */

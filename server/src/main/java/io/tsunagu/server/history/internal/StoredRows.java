@@ -52,6 +52,14 @@ public final class StoredRows {
                 row -> onRow.test(row(row)));
     }
 
+    /** Rows of {@code day} in the table now. */
+    public long countOfDay(LocalDate day) {
+        long from = startMs(day);
+        return reader.singleLong(
+                "SELECT count() FROM " + SamplesTable.NAME + " WHERE ts >= $1 AND ts < $2",
+                List.of(Micros.ofMillis(from), Micros.ofMillis(from + DAY_MS)));
+    }
+
     /**
      * Streams {@code vin}'s rows in {@code [fromMs, toMs)} in time order: a scan by time with a {@code vin} filter, cheap
      * for an archived day, whose partition holds only late rows if any.
