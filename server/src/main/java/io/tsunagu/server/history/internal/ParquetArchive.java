@@ -80,7 +80,9 @@ public final class ParquetArchive implements AutoCloseable {
                 settings.execute("SET memory_limit = '512MB'");
                 settings.execute("SET temp_directory = "
                         + literal(dir.resolve("duckdb.tmp").toString()));
-                settings.execute("SET parquet_metadata_cache = true");
+                // No Parquet metadata cache: a re-export replaces a day file under the same name, and a footer cached
+                // from the old file must never describe the new one; reading a footer is a small read per query.
+                settings.execute("SET parquet_metadata_cache = false");
             }
             ParquetArchive archive = new ParquetArchive(dir, duck);
             archive.load();
