@@ -97,6 +97,14 @@ final class ServerOptions {
                     + " default: ${DEFAULT-VALUE}). Smaller on disk, slower one-car reads of those days.")
     long coldAfterDays;
 
+    @Option(
+            names = "--history-archive-after-days",
+            defaultValue = "0",
+            description = "Move closed history days older than this many days to the cold archive, hourly: one"
+                    + " Parquet file per day sorted by series, the partition dropped (0: off; default:"
+                    + " ${DEFAULT-VALUE}). Replaces --history-cold-after-days (use one of them).")
+    long archiveAfterDays;
+
     @Option(names = "--catalog-overlay", description = "VSS overlay JSON with extra or changed signals.")
     Optional<Path> catalogOverlay;
 
@@ -145,6 +153,7 @@ final class ServerOptions {
                 artifactMaxBytes,
                 UptaneConfig.defaults().withThreshold(uptaneThreshold),
                 new DdiSettings(ddiTenant, Duration.ofSeconds(ddiPollingSleepSeconds)),
-                coldAfterDays > 0 ? Optional.of(Duration.ofDays(coldAfterDays)) : Optional.empty());
+                coldAfterDays > 0 ? Optional.of(Duration.ofDays(coldAfterDays)) : Optional.empty(),
+                archiveAfterDays > 0 ? Optional.of(Duration.ofDays(archiveAfterDays)) : Optional.empty());
     }
 }

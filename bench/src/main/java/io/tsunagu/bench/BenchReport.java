@@ -70,8 +70,18 @@ final class BenchReport {
                     "the cost of durable history"));
 
     /** Columns in table order, then the rest; write-ahead-log segments are shown apart. */
-    private static final List<String> PART_ORDER =
-            List.of("ts", "vin", "path", "seq", "kind", "num", "txt", "parquet", HistoryFootprint.TABLE_FILES);
+    private static final List<String> PART_ORDER = List.of(
+            "ts",
+            "vin",
+            "path",
+            "seq",
+            "kind",
+            "num",
+            "txt",
+            "parquet",
+            HistoryFootprint.ARCHIVE_DAY,
+            HistoryFootprint.ARCHIVE_LATEST,
+            HistoryFootprint.TABLE_FILES);
 
     private final PrintStream out;
 
@@ -151,22 +161,20 @@ final class BenchReport {
     }
 
     private void printColdQueryCost(ColdQueryCost cost) {
-        out.printf(Locale.ROOT, "history on a cold (Parquet) day: CPU us per query, native -> Parquet%n");
+        out.printf(Locale.ROOT, "history on a cold day: CPU us per query, native -> %s%n", cost.cold());
         ColdQueryCost.Side before = cost.nativeDay();
         ColdQueryCost.Side after = cost.parquetDay();
         out.printf(
                 Locale.ROOT,
-                "  one car's raw day %,.0f -> %,.0f (%.2fx); one series 1-min avg %,.0f -> %,.0f (%.2fx);"
-                        + " latest of every car %,.0f -> %,.0f (%.2fx)%n",
-                before.rawCarMicros(),
-                after.rawCarMicros(),
-                after.rawCarMicros() / before.rawCarMicros(),
-                before.downsampledMicros(),
-                after.downsampledMicros(),
-                after.downsampledMicros() / before.downsampledMicros(),
-                before.latestMicros(),
-                after.latestMicros(),
-                after.latestMicros() / before.latestMicros());
+                "  one car's raw day %s; one car's raw hour %s; one series 1-min avg %s; latest of every car %s%n",
+                change(before.rawCarMicros(), after.rawCarMicros()),
+                change(before.rawCarHourMicros(), after.rawCarHourMicros()),
+                change(before.downsampledMicros(), after.downsampledMicros()),
+                change(before.latestMicros(), after.latestMicros()));
+    }
+
+    private static String change(double before, double after) {
+        return String.format(Locale.ROOT, "%,.0f -> %,.0f (%.2fx)", before, after, after / before);
     }
 
     /** Results by "Class.method" plus "[param=value,...]" when the benchmark has parameters, in name order. */

@@ -109,7 +109,8 @@ public final class JmhMain {
                         "raw-wal",
                         "raw-table",
                         HistoryFootprint.PARQUET,
-                        HistoryFootprint.TSUNAGU_PARQUET)) {
+                        HistoryFootprint.TSUNAGU_PARQUET,
+                        HistoryFootprint.TSUNAGU_ARCHIVE)) {
                     measured.add(footprint.measure(writer, scratch));
                 }
                 return measured;

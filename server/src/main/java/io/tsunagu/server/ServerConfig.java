@@ -31,6 +31,9 @@ import java.util.Optional;
  * @param ddi the hawkBit DDI device API: tenant name and the polling sleep told to devices
  * @param historyColdAfter when present, closed history days older than this are converted to Parquet every hour
  *     ({@link io.tsunagu.server.history.ColdDayCompactor}); off by default (see docs/architecture.md, "Cold days")
+ * @param historyArchiveAfter when present, closed history days older than this move to the cold archive every hour
+ *     (one Parquet file per day, the partition dropped: {@link io.tsunagu.server.history.ArchivedSampleStore}); off by
+ *     default, and exclusive with {@code historyColdAfter}, which it replaces (docs/architecture.md, "Cold archive")
  */
 public record ServerConfig(
         Path dataDir,
@@ -50,7 +53,8 @@ public record ServerConfig(
         long artifactMaxBytes,
         UptaneConfig uptane,
         DdiSettings ddi,
-        Optional<Duration> historyColdAfter) {
+        Optional<Duration> historyColdAfter,
+        Optional<Duration> historyArchiveAfter) {
     /** Default largest artifact: 8 GiB, enough for a full infotainment image. */
     public static final long DEFAULT_ARTIFACT_MAX_BYTES = 8L << 30;
 
@@ -70,6 +74,12 @@ public record ServerConfig(
             throw new IllegalArgumentException("artifact.max-bytes must be > 0, got " + artifactMaxBytes);
         }
         historyColdAfter.ifPresent(ServerConfig::requirePositiveColdAfter);
+        historyArchiveAfter.ifPresent(ServerConfig::requirePositiveColdAfter);
+        if (historyColdAfter.isPresent() && historyArchiveAfter.isPresent()) {
+            throw new IllegalArgumentException(
+                    "history.cold-after and history.archive-after exclude each other: the archive replaces the"
+                            + " in-place Parquet conversion");
+        }
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("history.retention-days must be > 0, got " + retention.toDays());
         }
@@ -101,6 +111,7 @@ public record ServerConfig(
                 DEFAULT_ARTIFACT_MAX_BYTES,
                 UptaneConfig.defaults(),
                 DdiSettings.defaults(),
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -123,7 +134,8 @@ public record ServerConfig(
                 artifactMaxBytes,
                 uptane,
                 ddi,
-                historyColdAfter);
+                historyColdAfter,
+                historyArchiveAfter);
     }
 
     public ServerConfig withIngest(IngestConfig ingest) {
@@ -145,7 +157,8 @@ public record ServerConfig(
                 artifactMaxBytes,
                 uptane,
                 ddi,
-                historyColdAfter);
+                historyColdAfter,
+                historyArchiveAfter);
     }
 
     public ServerConfig withRetention(Duration retention) {
@@ -167,7 +180,8 @@ public record ServerConfig(
                 artifactMaxBytes,
                 uptane,
                 ddi,
-                historyColdAfter);
+                historyColdAfter,
+                historyArchiveAfter);
     }
 
     public ServerConfig withCatalogOverlay(Optional<Path> overlay) {
@@ -189,7 +203,8 @@ public record ServerConfig(
                 artifactMaxBytes,
                 uptane,
                 ddi,
-                historyColdAfter);
+                historyColdAfter,
+                historyArchiveAfter);
     }
 
     public ServerConfig withDatabase(Optional<String> url, String user, String password) {
@@ -211,7 +226,8 @@ public record ServerConfig(
                 artifactMaxBytes,
                 uptane,
                 ddi,
-                historyColdAfter);
+                historyColdAfter,
+                historyArchiveAfter);
     }
 
     /** The HTTPS port: 0 picks a free one, -1 turns the listener off. */
@@ -234,7 +250,8 @@ public record ServerConfig(
                 artifactMaxBytes,
                 uptane,
                 ddi,
-                historyColdAfter);
+                historyColdAfter,
+                historyArchiveAfter);
     }
 
     public ServerConfig withArtifactMaxBytes(long maxBytes) {
@@ -256,7 +273,8 @@ public record ServerConfig(
                 maxBytes,
                 uptane,
                 ddi,
-                historyColdAfter);
+                historyColdAfter,
+                historyArchiveAfter);
     }
 
     public ServerConfig withUptane(UptaneConfig uptane) {
@@ -278,7 +296,8 @@ public record ServerConfig(
                 artifactMaxBytes,
                 uptane,
                 ddi,
-                historyColdAfter);
+                historyColdAfter,
+                historyArchiveAfter);
     }
 
     /** The hawkBit DDI settings (tenant, polling sleep). */
@@ -301,7 +320,8 @@ public record ServerConfig(
                 artifactMaxBytes,
                 uptane,
                 settings,
-                historyColdAfter);
+                historyColdAfter,
+                historyArchiveAfter);
     }
 
     /** Closed history days older than {@code coldAfter} go to Parquet every hour; empty turns it off. */
@@ -324,6 +344,31 @@ public record ServerConfig(
                 artifactMaxBytes,
                 uptane,
                 ddi,
-                coldAfter);
+                coldAfter,
+                historyArchiveAfter);
+    }
+
+    /** Closed history days older than {@code archiveAfter} move to the cold archive every hour; empty turns it off. */
+    public ServerConfig withHistoryArchiveAfter(Optional<Duration> archiveAfter) {
+        return new ServerConfig(
+                dataDir,
+                mqttBindAddress,
+                mqttPort,
+                httpHost,
+                httpPort,
+                httpsPort,
+                tlsHostnames,
+                tlsIpAddresses,
+                ingest,
+                retention,
+                catalogOverlay,
+                jdbcUrl,
+                jdbcUser,
+                jdbcPassword,
+                artifactMaxBytes,
+                uptane,
+                ddi,
+                historyColdAfter,
+                archiveAfter);
     }
 }

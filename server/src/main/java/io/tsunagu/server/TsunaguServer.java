@@ -24,6 +24,8 @@ import io.tsunagu.server.fleet.CertificateAuthority;
 import io.tsunagu.server.fleet.ServerIdentity;
 import io.tsunagu.server.fleet.VehicleProvisioning;
 import io.tsunagu.server.fleet.VehicleRegistry;
+import io.tsunagu.server.history.ArchiveCompactor;
+import io.tsunagu.server.history.ArchivedSampleStore;
 import io.tsunagu.server.history.ColdDayCompactor;
 import io.tsunagu.server.history.QuestDbSampleStore;
 import io.tsunagu.server.history.SampleStore;
@@ -124,7 +126,7 @@ public final class TsunaguServer implements AutoCloseable {
             this.adminToken = users.ensureAdmin(dataDir.resolve("admin.token"));
 
             SignalCatalog catalog = catalog(config);
-            this.history = QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")), catalog);
+            this.history = openHistory(config, dataDir, catalog);
             closeables.push(history);
             this.twins = new TwinStore();
             Map<Vin, List<Sample>> latest = history.latestAll();
@@ -370,6 +372,14 @@ public final class TsunaguServer implements AutoCloseable {
                 dataDir.resolve("broker"));
     }
 
+    /** QuestDB history, with the cold archive in front of it when {@code --history-archive-after-days} is set. */
+    private static SampleStore openHistory(ServerConfig config, Path dataDir, SignalCatalog catalog) {
+        QuestDbSampleStore questDb = QuestDbSampleStore.open(createDirectories(dataDir.resolve("history")), catalog);
+        return config.historyArchiveAfter().isPresent()
+                ? ArchivedSampleStore.open(questDb, dataDir.resolve("history-archive"), catalog)
+                : questDb;
+    }
+
     private void scheduleRetention(Clock clock) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("tsunagu-retention").daemon(true).factory());
@@ -395,6 +405,11 @@ public final class TsunaguServer implements AutoCloseable {
                 && config.historyColdAfter().isPresent()) {
             closeables.push(
                     new ColdDayCompactor(store, config.historyColdAfter().get(), clock, metrics).start());
+        }
+        if (history instanceof ArchivedSampleStore store
+                && config.historyArchiveAfter().isPresent()) {
+            closeables.push(
+                    new ArchiveCompactor(store, config.historyArchiveAfter().get(), clock, metrics).start());
         }
     }
 

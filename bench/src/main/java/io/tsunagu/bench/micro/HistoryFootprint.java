@@ -1,7 +1,10 @@
 package io.tsunagu.bench.micro;
 
 import io.tsunagu.protocol.telemetry.Sample;
+import io.tsunagu.protocol.vss.SignalCatalog;
+import io.tsunagu.server.history.ArchivedSampleStore;
 import io.tsunagu.server.history.QuestDbSampleStore;
+import io.tsunagu.server.history.SampleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,6 +49,20 @@ public final class HistoryFootprint {
      */
     public static final String TSUNAGU_PARQUET = "tsunagu+parquet";
 
+    /**
+     * The writer label of {@link #measure} for Tsunagu's cold archive: {@code tsunagu}, then the closed day moved by
+     * {@link ArchivedSampleStore#archiveColdDays} into one Parquet file sorted by (series, ts) and its partition
+     * dropped; the footprint is the archive's files plus what stays in the table directory (symbol maps, metadata, the
+     * sealing sample's day), with {@link Footprint#queryCost()} measured before and after.
+     */
+    public static final String TSUNAGU_ARCHIVE = "tsunagu+archive";
+
+    /** The part of {@link Footprint#bytesByPart()} holding the archive's day files. */
+    public static final String ARCHIVE_DAY = "archive day";
+
+    /** The part of {@link Footprint#bytesByPart()} holding the archive's latest-value side files. */
+    public static final String ARCHIVE_LATEST = "archive latest";
+
     /** The part of {@link Footprint#bytesByPart()} holding write-ahead-log segments. */
     public static final String WAL_PART = "wal segments (transient)";
 
@@ -78,7 +95,10 @@ public final class HistoryFootprint {
     /** Stores the data set with {@code writer} in a new directory below {@code scratch}, measures it, deletes it. */
     public Footprint measure(String writer, Path scratch) {
         if (writer.equals(TSUNAGU_PARQUET)) {
-            return measureTsunaguCold(scratch.resolve("footprint-tsunagu-parquet"));
+            return measureTsunaguCold(scratch.resolve("footprint-tsunagu-parquet"), false);
+        }
+        if (writer.equals(TSUNAGU_ARCHIVE)) {
+            return measureTsunaguCold(scratch.resolve("footprint-tsunagu-archive"), true);
         }
         boolean parquet = writer.equals(PARQUET);
         SampleAppender.Kind kind = parquet ? SampleAppender.Kind.RAW_TABLE : SampleAppender.Kind.of(writer);
@@ -95,31 +115,31 @@ public final class HistoryFootprint {
         }
     }
 
-    private Footprint measureTsunaguCold(Path dir) {
-        EvFleet fleet = new EvFleet(cars, 17, 1_200);
-        long samples = 0;
+    private Footprint measureTsunaguCold(Path dir, boolean archived) {
+        long[] samples = {0};
         ColdQueryCost cost;
-        try (QuestDbSampleStore store = QuestDbSampleStore.open(dir.resolve("db"))) {
-            List<Sample> first = List.of();
-            for (int s = 0; s < seconds; s++) {
-                List<Sample> batch = fleet.nextSecond();
-                first = s == 0 ? batch : first;
-                store.appendDurably(batch);
-                samples += batch.size();
-            }
+        QuestDbSampleStore questDb = QuestDbSampleStore.open(dir.resolve("db"));
+        try (SampleStore store =
+                archived ? ArchivedSampleStore.open(questDb, dir.resolve("archive"), SignalCatalog.vss6()) : questDb) {
+            EvFleet fleet = new EvFleet(cars, 17, 1_200);
+            List<Sample> first = writeSealedDay(store, fleet, samples);
             long dayEndMs = nextDayMs(fleet);
-            Sample seal = first.getFirst();
-            store.appendDurably(List.of(new Sample(seal.vin(), dayEndMs, seal.seq(), seal.path(), seal.value())));
-            if (!store.awaitVisible(Duration.ofSeconds(60))) { // appends are acknowledged before the table apply
-                throw new IllegalStateException("history store did not apply the data set within 60 s");
-            }
             ColdQueries queries = new ColdQueries(store, first, dayEndMs - DAY_MS, dayEndMs);
             ColdQueryCost.Side before = queries.measure();
-            store.convertColdDays(Duration.ofDays(1), Instant.ofEpochMilli(dayEndMs + DAY_MS));
-            cost = new ColdQueryCost(before, queries.measure());
+            Instant later = Instant.ofEpochMilli(dayEndMs + DAY_MS);
+            if (store instanceof ArchivedSampleStore archive) {
+                archive.archiveColdDays(Duration.ofDays(1), later);
+            } else {
+                questDb.convertColdDays(Duration.ofDays(1), later);
+            }
+            cost = new ColdQueryCost(archived ? "archive" : "Parquet", before, queries.measure());
         }
         try {
-            return new Footprint(TSUNAGU_PARQUET, samples, bytesByPart(dir.resolve("db")), Optional.of(cost));
+            Map<String, Long> parts = bytesByPart(dir.resolve("db"));
+            if (archived) {
+                parts.putAll(archiveParts(dir.resolve("archive")));
+            }
+            return new Footprint(archived ? TSUNAGU_ARCHIVE : TSUNAGU_PARQUET, samples[0], parts, Optional.of(cost));
         } finally {
             try {
                 Directories.delete(dir);
@@ -127,6 +147,40 @@ public final class HistoryFootprint {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * Writes the data set, then one sample on the next day so the data set's day is closed, and waits until reads see
+     * it; counts the data set's samples into {@code samples[0]} and returns its first second.
+     */
+    private List<Sample> writeSealedDay(SampleStore store, EvFleet fleet, long[] samples) {
+        List<Sample> first = List.of();
+        for (int s = 0; s < seconds; s++) {
+            List<Sample> batch = fleet.nextSecond();
+            first = s == 0 ? batch : first;
+            store.appendDurably(batch);
+            samples[0] += batch.size();
+        }
+        Sample seal = first.getFirst();
+        store.appendDurably(List.of(new Sample(seal.vin(), nextDayMs(fleet), seal.seq(), seal.path(), seal.value())));
+        if (!store.awaitVisible(Duration.ofSeconds(60))) { // appends are acknowledged before the table apply
+            throw new IllegalStateException("history store did not apply the data set within 60 s");
+        }
+        return first;
+    }
+
+    private static Map<String, Long> archiveParts(Path archive) {
+        Map<String, Long> parts = new TreeMap<>();
+        try (Stream<Path> files = Files.list(archive)) {
+            files.filter(Files::isRegularFile)
+                    .forEach(file -> parts.merge(
+                            file.getFileName().toString().endsWith(".latest.parquet") ? ARCHIVE_LATEST : ARCHIVE_DAY,
+                            size(file),
+                            Long::sum));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return parts;
     }
 
     private long write(SampleAppender.Kind kind, Path db, boolean parquet) {

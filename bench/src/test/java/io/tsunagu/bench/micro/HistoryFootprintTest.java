@@ -28,4 +28,25 @@ class HistoryFootprintTest {
             assertThat(cost.parquetDay().latestMicros()).isPositive();
         });
     }
+
+    @Test
+    void theArchivedDayLivesInItsParquetFileAndItsQueriesAreTimedOnBothSides() {
+        HistoryFootprint.Footprint hot = footprint.measure("tsunagu", scratch);
+        HistoryFootprint.Footprint archived = footprint.measure(HistoryFootprint.TSUNAGU_ARCHIVE, scratch);
+
+        assertThat(archived.samples()).isEqualTo(hot.samples());
+        assertThat(archived.bytesByPart())
+                .containsKey(HistoryFootprint.ARCHIVE_DAY)
+                .containsKey(HistoryFootprint.ARCHIVE_LATEST);
+        assertThat(archived.bytesByPart().getOrDefault("num", 0L))
+                .as("only the sealing sample's day is left in the table")
+                .isLessThan(hot.bytesByPart().get("num") / 10);
+        assertThat(archived.queryCost()).hasValueSatisfying(cost -> {
+            assertThat(cost.cold()).isEqualTo("archive");
+            assertThat(cost.parquetDay().rawCarMicros()).isPositive();
+            assertThat(cost.parquetDay().rawCarHourMicros()).isPositive();
+            assertThat(cost.parquetDay().downsampledMicros()).isPositive();
+            assertThat(cost.parquetDay().latestMicros()).isPositive();
+        });
+    }
 }

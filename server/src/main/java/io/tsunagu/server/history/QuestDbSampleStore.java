@@ -19,6 +19,7 @@ import io.tsunagu.server.history.internal.QuestDbReader;
 import io.tsunagu.server.history.internal.QuestDbReader.Micros;
 import io.tsunagu.server.history.internal.SamplesTable;
 import io.tsunagu.server.history.internal.SeriesDirectory;
+import io.tsunagu.server.history.internal.StoredRows;
 import io.tsunagu.server.history.internal.ValueColumns;
 import io.tsunagu.server.history.internal.WalApplier;
 import java.io.IOException;
@@ -27,10 +28,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +111,7 @@ public final class QuestDbSampleStore implements SampleStore {
     private final QuestDbReader reader;
     private final QuestDbHistoryQueries queries;
     private final ColdPartitions cold;
+    private final StoredRows storedRows;
     private final boolean ackBeforeApply;
     private volatile boolean closed;
 
@@ -126,6 +130,7 @@ public final class QuestDbSampleStore implements SampleStore {
                 QuestDbHistoryQueries.SCAN_MAX_ROWS,
                 applier::visibilityVersion);
         this.cold = new ColdPartitions(TABLE, engine, reader, sql -> execute(engine, sql), this::applyWal);
+        this.storedRows = new StoredRows(reader);
     }
 
     /**
@@ -335,6 +340,50 @@ public final class QuestDbSampleStore implements SampleStore {
     /** Days stored in Parquet now. */
     public int coldDays() {
         return cold.parquetDays();
+    }
+
+    /**
+     * The cold archive's hook ({@link ArchivedSampleStore}): waits until reads see every acknowledged sample, hands
+     * {@code day}'s rows to {@code export}, which returns only once they are durable elsewhere and returns how many
+     * native rows it took, and then, under the write lock, drops the day's partition if it still holds exactly that
+     * many rows. The export runs outside the lock, so ingest goes on meanwhile; a late sample that reached the day
+     * during the export (the count grew: rows are never deleted, and a re-sent sample has the same identity and value)
+     * keeps the day in place for the next run, which merges it. An exception from {@code export} leaves the day in
+     * place. A crash after {@code export} but before the drop leaves the day in both places; the archive's reads
+     * de-duplicate, and the next run exports the day again (idempotent) and drops it.
+     *
+     * @return whether the partition was dropped
+     */
+    public boolean archiveDay(LocalDate day, ToLongFunction<StoredRows> export) {
+        ensureOpen();
+        if (!awaitVisible(APPLY_STALL_TIMEOUT)) {
+            throw new TsunaguException("history_unavailable", "history table did not apply its WAL in time", true);
+        }
+        long exported = export.applyAsLong(storedRows);
+        writeLock.lock();
+        try {
+            applyWal();
+            long rows = storedRows.countOfDay(day);
+            if (rows != exported) {
+                LOG.info(
+                        "history archive: {} got {} late row(s) during its export; kept for the next run",
+                        day,
+                        rows - exported);
+                return false;
+            }
+            execute(engine, "ALTER TABLE " + TABLE + " DROP PARTITION LIST '" + day + "'");
+            applyWal();
+            cold.load(); // the day may have been one of QuestDB's Parquet days
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Read access to the table's rows for the cold archive (closed days, late rows of archived days). */
+    public StoredRows storedRows() {
+        ensureOpen();
+        return storedRows;
     }
 
     private static void checkStorable(Sample sample) {
