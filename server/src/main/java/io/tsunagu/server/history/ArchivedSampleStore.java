@@ -127,12 +127,13 @@ public final class ArchivedSampleStore implements SampleStore {
                         return sink.test(row);
                     }));
             afterExport.run();
+            loadNewest(); // before the drop, so a latest value never falls between the two (side files are small)
             return exported[0];
         });
-        loadNewest(); // the side files are small: one row per series and day
         if (!dropped) {
             return Optional.empty();
         }
+        pages.dayDropped();
         LOG.info(
                 "history archive: day {} archived in {} ms, {} rows in {} bytes ({} B/sample)",
                 day,

@@ -17,6 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -198,6 +201,37 @@ class ArchivedSampleStoreTest {
         assertThat(rawDay(store, CAR, 0)).isEmpty();
         assertThat(store.latest(OLD_CAR)).isEmpty();
         assertThat(rawDay(store, CAR, 2)).isNotEmpty();
+    }
+
+    @Test
+    void readsWhileDaysMoveToTheArchiveAlwaysSeeEveryRowOfThoseDays() throws InterruptedException {
+        List<List<HistoryPoint>> expected = List.of(rawDay(reference, CAR, 0), rawDay(reference, CAR, 1));
+        AtomicBoolean archiving = new AtomicBoolean(true);
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        AtomicInteger reads = new AtomicInteger();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            while (archiving.get()) {
+                for (int day = 0; day < 2; day++) {
+                    List<HistoryPoint> seen = rawDay(store, CAR, day);
+                    if (!seen.equals(expected.get(day))) {
+                        wrong.add("day " + day + ": " + seen.size() + " of "
+                                + expected.get(day).size() + " points");
+                    }
+                }
+                reads.incrementAndGet();
+            }
+        });
+
+        try {
+            assertThat(store.archiveColdDays(AFTER, NOW)).hasSize(2);
+        } finally {
+            archiving.set(false);
+            reader.join();
+        }
+
+        assertThat(reads).as("the reader ran during the archiving").hasPositiveValue();
+        assertThat(wrong).isEmpty();
+        assertThat(rawDay(store, CAR, 0)).isEqualTo(expected.get(0));
     }
 
     private ArchivedSampleStore openArchived(Runnable afterExport) {

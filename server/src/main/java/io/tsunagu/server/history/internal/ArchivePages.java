@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * History pages across the hot/cold boundary: splits a query's range into segments of archived days and of days in the
@@ -22,6 +23,7 @@ import java.util.Optional;
  */
 public final class ArchivePages {
     static final long DAY_MS = 86_400_000L;
+    private static final int MAX_READS = 5;
 
     private final SampleStore hot;
     private final ParquetArchive archive;
@@ -43,8 +45,33 @@ public final class ArchivePages {
     /** One segment's share of a page. */
     record Part(List<HistoryPoint> points, Optional<String> nextCursor, Optional<PageCursor> last) {}
 
-    /** One page of {@code query}. */
+    /**
+     * Days dropped from the native table since open. A page computed while a day moved (its segments chosen before
+     * the day's file existed, its native read after the drop) would miss that day; {@link #page} reads again then.
+     */
+    private final AtomicLong drops = new AtomicLong();
+
+    /** Called after a day's partition was dropped (its file exists since before the drop). */
+    public void dayDropped() {
+        drops.incrementAndGet();
+    }
+
+    /**
+     * One page of {@code query}, read again if a day moved to the archive meanwhile. A day's export takes seconds and
+     * a page milliseconds, so the second read is stable; the bound only guards against a runaway loop.
+     */
     public HistoryPage page(HistoryQuery query) {
+        HistoryPage page;
+        int attempts = 0;
+        long before;
+        do {
+            before = drops.get();
+            page = pageOnce(query);
+        } while (drops.get() != before && ++attempts < MAX_READS);
+        return page;
+    }
+
+    private HistoryPage pageOnce(HistoryQuery query) {
         Optional<PageCursor> after = query.cursor().map(PageCursor::decode);
         long fromMs = Math.max(query.fromMs(), after.map(PageCursor::tsMs).orElse(query.fromMs()));
         List<Segment> segments = segments(query, fromMs);
