@@ -34,6 +34,11 @@ public final class CompletionBatch {
         }
     }
 
+    /** True while this thread is completing a batch: tasks given to {@link #afterCompletions} wait for its end. */
+    public static boolean active() {
+        return DEFERRED.get() != null;
+    }
+
     /**
      * Runs {@code completions} (completing a batch of futures, as the durable writer does per commit), then the tasks
      * they deferred, in order.

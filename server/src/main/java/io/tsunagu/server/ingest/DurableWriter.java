@@ -9,7 +9,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,9 @@ public final class DurableWriter implements AutoCloseable {
     private final long minCommitIntervalNanos;
     private final Thread thread;
     private final LongAdder commits = new LongAdder();
+    /** Samples submitted and not yet taken into a commit; counted only with a commit interval. */
+    private final AtomicLong uncommittedSamples = new AtomicLong();
+
     private volatile boolean running = true;
 
     /**
@@ -91,6 +96,9 @@ public final class DurableWriter implements AutoCloseable {
             return done;
         }
         queue.add(new Pending(samples, done, System.nanoTime()));
+        if (minCommitIntervalNanos > 0 && uncommittedSamples.addAndGet(samples.size()) >= maxBatchSamples) {
+            LockSupport.unpark(thread); // a full batch does not wait out the interval
+        }
         return done;
     }
 
@@ -131,17 +139,28 @@ public final class DurableWriter implements AutoCloseable {
 
     /**
      * Adds what is queued to the batch, waiting for more until {@code notBeforeNanos} (the earliest start of the next
-     * commit) unless the batch is full. An idle writer is past that point and commits at once.
+     * commit) unless the batch is full. An idle writer is past that point and commits at once. While it waits the
+     * writer sleeps instead of taking each message as it arrives: a wake-up per message would cost more than the
+     * commits the interval saves; a submit that fills the batch, and close, wake it.
      */
-    private void gather(List<Pending> batch, List<Sample> samples, long notBeforeNanos) throws InterruptedException {
+    private void gather(List<Pending> batch, List<Sample> samples, long notBeforeNanos) {
+        takeQueued(batch, samples);
+        long waitNanos = notBeforeNanos - System.nanoTime();
+        while (samples.size() < maxBatchSamples && running && waitNanos > 0) {
+            LockSupport.parkNanos(this, waitNanos);
+            takeQueued(batch, samples);
+            waitNanos = notBeforeNanos - System.nanoTime();
+        }
+        if (minCommitIntervalNanos > 0) {
+            uncommittedSamples.addAndGet(-samples.size());
+        }
+    }
+
+    private void takeQueued(List<Pending> batch, List<Sample> samples) {
         while (samples.size() < maxBatchSamples) {
-            long waitNanos = notBeforeNanos - System.nanoTime();
-            Pending next = waitNanos > 0 && running ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
+            Pending next = queue.poll();
             if (next == null) {
-                if (waitNanos <= 0 || !running) {
-                    return;
-                }
-                continue;
+                return;
             }
             batch.add(next);
             samples.addAll(next.samples());
@@ -200,6 +219,7 @@ public final class DurableWriter implements AutoCloseable {
         running = false;
         // wakes a writer waiting out the commit interval, so what is queued is committed now
         queue.add(new Pending(List.of(), new CompletableFuture<>(), System.nanoTime()));
+        LockSupport.unpark(thread);
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -22,10 +22,11 @@ import org.jspecify.annotations.Nullable;
  * again once an acknowledgement went out.
  *
  * <p>Threading: {@link #expect} and {@link #terminate} run on the channel's event loop; {@link #complete} may run on
- * any thread (the ingest writer's) and hops to the event loop, one drain task per burst of completions; on the writer
+ * any thread (the ingest writer's) and hops to the event loop, one drain per burst of completions; on the writer
  * thread the hop waits until the whole group commit is complete ({@link CompletionBatch}), so a commit's
  * acknowledgements of one connection are written with one flush (the {@code SslHandler} encrypts what is pending at a
- * flush into as few TLS records as fit).
+ * flush into as few TLS records as fit), and the drains of all connections of one event loop go over as one task
+ * ({@link AckDrains}).
  */
 final class AckQueue {
     /** One pending PUBACK, or a terminal action. */
@@ -93,13 +94,10 @@ final class AckQueue {
     private void complete(Entry entry, InboundPublishes.Ack ack) {
         entry.ack = ack;
         if (drainScheduled.compareAndSet(false, true)) {
-            // On the writer thread: after the whole commit, so that its acknowledgements leave in one flush.
-            CompletionBatch.afterCompletions(this::scheduleDrain);
+            // On the writer thread: after the whole commit, so that its acknowledgements leave in one flush, and with
+            // the other connections of the same event loop in one task.
+            AckDrains.schedule(channel.eventLoop(), this::drain);
         }
-    }
-
-    private void scheduleDrain() {
-        channel.eventLoop().execute(this::drain);
     }
 
     /** Event loop: writes every completed entry from the head on, then flushes once. */

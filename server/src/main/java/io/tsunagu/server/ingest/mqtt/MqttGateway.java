@@ -7,15 +7,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tsunagu.protocol.Topics;
 import io.tsunagu.protocol.TsunaguException;
@@ -40,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>TLS: OpenSSL (BoringSSL) where its native library loads, else the JDK ({@link GatewayTls}, {@link TlsProvider}).
  *
- * <p>Threads: one acceptor and two I/O event loops (TLS handshakes and MQTT); nothing blocks them — ingest futures
- * complete on the writer thread and their PUBACKs hop back to the connection's event loop.
+ * <p>Threads: one acceptor and two I/O event loops (TLS handshakes and MQTT) on native epoll where it loads, else NIO
+ * ({@link GatewayTransport}); nothing blocks them — ingest futures complete on the writer thread and their PUBACKs hop
+ * back to the connections' event loops, one task per event loop and group commit ({@link AckDrains}).
  */
 public final class MqttGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
@@ -60,6 +58,7 @@ public final class MqttGateway implements AutoCloseable {
     private @Nullable EventLoopGroup workers;
     private @Nullable Channel listener;
     private @Nullable SslContext tls;
+    private GatewayTransport transport = GatewayTransport.AUTO;
     private final ChannelGroup channels = new DefaultChannelGroup("tsunagu-mqtt", GlobalEventExecutor.INSTANCE);
 
     public MqttGateway(
@@ -84,16 +83,25 @@ public final class MqttGateway implements AutoCloseable {
         metrics.gauge("tsunagu_mqtt_cars_online", "Cars with an authenticated MQTT connection", tracker::onlineCars);
     }
 
-    /** Starts the listener; returns once it accepts connections. */
+    /**
+     * Starts the listener on the transport of the system property {@value GatewayTransport#PROPERTY} (default: native
+     * epoll where it loads, else NIO); returns once it accepts connections.
+     */
     public void start() {
+        start(GatewayTransport.configured());
+    }
+
+    /** Starts the listener on {@code wanted} ({@link GatewayTransport#AUTO}: epoll where it loads). */
+    void start(GatewayTransport wanted) {
+        transport = wanted.resolve();
         SslContext tls = GatewayTls.serverContext(config);
         this.tls = tls;
-        acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("tsunagu-mqtt-accept", true));
-        workers = new NioEventLoopGroup(WORKER_THREADS, new DefaultThreadFactory("tsunagu-mqtt-io", true));
+        acceptor = transport.group(1, "tsunagu-mqtt-accept");
+        workers = transport.group(WORKER_THREADS, "tsunagu-mqtt-io");
         workers.scheduleAtFixedRate(context.inbound()::sweepDeadlines, 1, 1, TimeUnit.SECONDS);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -127,7 +135,16 @@ public final class MqttGateway implements AutoCloseable {
                     false,
                     e);
         }
-        LOG.info("MQTT gateway listening on {}:{} (TLS, client certificates required)", config.bindAddress(), port());
+        LOG.info(
+                "MQTT gateway listening on {}:{} (TLS, client certificates required; {} transport)",
+                config.bindAddress(),
+                port(),
+                transport);
+    }
+
+    /** The socket transport in use once started ({@link GatewayTransport#AUTO} before). */
+    GatewayTransport transport() {
+        return transport;
     }
 
     /**

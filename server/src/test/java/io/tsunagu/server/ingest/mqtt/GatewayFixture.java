@@ -44,6 +44,17 @@ final class GatewayFixture implements AutoCloseable {
 
     /** A gateway on the given TLS provider whose registry trusts what {@code trust} says. */
     GatewayFixture(Path dir, int receiveMaximum, int maxPacketBytes, TlsProvider tls, CertificateTrust trust) {
+        this(dir, receiveMaximum, maxPacketBytes, tls, trust, GatewayTransport.configured());
+    }
+
+    /** A gateway on the given TLS provider and socket transport whose registry trusts what {@code trust} says. */
+    GatewayFixture(
+            Path dir,
+            int receiveMaximum,
+            int maxPacketBytes,
+            TlsProvider tls,
+            CertificateTrust trust,
+            GatewayTransport transport) {
         Clock clock = Clock.systemUTC();
         authority = CertificateAuthority.open(dir.resolve("ca"), clock);
         ServerIdentity identity = authority.serverIdentity(List.of("localhost"), List.of("127.0.0.1"));
@@ -67,7 +78,7 @@ final class GatewayFixture implements AutoCloseable {
                 metrics,
                 new RateLimiter(0, 0, System::nanoTime));
         gateway = new MqttGateway(config, trust, pipeline, listener(), commands(), metrics, clock);
-        gateway.start();
+        gateway.start(transport);
     }
 
     IssuedCredentials issue(Vin vin) {
