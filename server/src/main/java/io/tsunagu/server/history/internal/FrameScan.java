@@ -99,14 +99,37 @@ final class FrameScan {
         return Optional.empty();
     }
 
-    /** Offers the frame's rows of the car to {@code page}; false once the page is complete. */
+    /**
+     * Offers the frame's rows of the car to {@code page}; false once the page is complete. Almost every row is another
+     * car's, so four keys are tested per step with two 8-byte reads and no branch until one matches (the plain
+     * one-key-a-step loop cost about 0.7 ns a row).
+     */
     private static boolean scan(PageFrame frame, int vinKey, RawPageBuilder page, Utf8SplitString text) {
         long vins = frame.getPageAddress(SamplesTable.VIN);
         long rows = frame.getPartitionHi() - frame.getPartitionLo();
         if (vins == 0) {
             return true; // a column top: no VIN in these rows
         }
-        for (long row = 0; row < rows; row++) {
+        long row = 0;
+        for (long quads = rows & ~3L; row < quads; row += 4) {
+            long first = MEMORY.getLong(vins + (row << 2));
+            long second = MEMORY.getLong(vins + (row << 2) + 8);
+            if (((int) first == vinKey)
+                    | ((int) (first >>> 32) == vinKey)
+                    | ((int) second == vinKey)
+                    | ((int) (second >>> 32) == vinKey)) {
+                if (!offerMatches(frame, vins, vinKey, row, row + 4, page, text)) {
+                    return false;
+                }
+            }
+        }
+        return offerMatches(frame, vins, vinKey, row, rows, page, text);
+    }
+
+    /** Offers the car's rows among {@code [lo, hi)}; false once the page is complete. */
+    private static boolean offerMatches(
+            PageFrame frame, long vins, int vinKey, long lo, long hi, RawPageBuilder page, Utf8SplitString text) {
+        for (long row = lo; row < hi; row++) {
             if (MEMORY.getInt(vins + (row << 2)) == vinKey && !offer(frame, row, page, text)) {
                 return false;
             }

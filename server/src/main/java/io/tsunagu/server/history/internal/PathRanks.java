@@ -31,6 +31,11 @@ final class PathRanks {
         return ranks[key];
     }
 
+    /** How many keys were met so far: a change means the ranks handed out before may have changed. */
+    int known() {
+        return known;
+    }
+
     /** The path text of {@code key}. */
     String name(int key) {
         if (key < 0) {

@@ -10,10 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@link PageBuilder} for rows read straight from the table's columns ({@link FrameScan}): the same page, order (time,
  * path, seq) and cursor, but a row arrives as primitives with its {@code path} symbol key, and a {@link HistoryPoint}
- * is made only for the rows the page keeps. Rows of one millisecond are ordered by a per-query rank of their path key
- * (the paths' string order), so the sort compares ints, not strings: ordering each second's 20 samples by string was 13
- * % of the raw hour (issue 3 profile, 2026-12-01 fourth session), and building a point and a value object per row
- * before knowing whether the page keeps it another 10 %. Not thread-safe: one per page.
+ * is made only for a row the page keeps. Rows of one millisecond are ordered by a per-query rank of their path key (the
+ * paths' string order), so the sort compares ints, not strings, and a group whose keys come in the same order as the
+ * previous group's (a car sends its signals in the same order every second) reuses that order. Ordering each second's
+ * 20 samples by string was 13 % of the raw hour and building a point per row before knowing whether the page keeps it
+ * another 10 % (issue 3 profile, 2026-12-01). Not thread-safe: one per page.
  */
 final class RawPageBuilder {
     private final int limit;
@@ -24,19 +25,22 @@ final class RawPageBuilder {
     private long groupMs;
     private int groupSize;
     private int[] groupKeys = new int[32];
+    private int[] groupRanks = new int[32];
     private long[] groupSeqs = new long[32];
     private byte[] groupKinds = new byte[32];
     private double[] groupNums = new double[32];
     private @Nullable String[] groupTexts = new String[32];
     private int[] order = new int[32];
+    private boolean staleRanks;
 
+    /** The previous group's keys and whether they were distinct: its order serves a group with the same keys. */
+    private int[] previousKeys = new int[32];
+
+    private int previousSize = -1;
+
+    private final HistoryPoint[] page;
     private int size;
-    private final long[] pageMs;
-    private final int[] pageKeys;
-    private final long[] pageSeqs;
-    private final byte[] pageKinds;
-    private final double[] pageNums;
-    private final @Nullable String[] pageTexts;
+    private long lastSeq;
     private boolean more;
 
     /** {@code pathSymbols} turns the rows' path keys into text (the table's symbol map, stable for a query). */
@@ -45,12 +49,7 @@ final class RawPageBuilder {
         this.after = after.orElse(null);
         this.columns = columns;
         this.ranks = new PathRanks(pathSymbols);
-        this.pageMs = new long[limit];
-        this.pageKeys = new int[limit];
-        this.pageSeqs = new long[limit];
-        this.pageKinds = new byte[limit];
-        this.pageNums = new double[limit];
-        this.pageTexts = new String[limit];
+        this.page = new HistoryPoint[limit];
     }
 
     /**
@@ -71,6 +70,9 @@ final class RawPageBuilder {
         }
         groupMs = tsMs;
         groupKeys[groupSize] = pathKey;
+        int known = ranks.known();
+        groupRanks[groupSize] = ranks.rank(pathKey);
+        staleRanks |= groupSize > 0 && ranks.known() != known; // a new path re-ranked the ones before it
         groupSeqs[groupSize] = seq;
         groupKinds[groupSize] = kind;
         groupNums[groupSize] = num;
@@ -82,66 +84,88 @@ final class RawPageBuilder {
     /** The page: at most {@code limit} points, and a cursor when at least one more point exists. */
     HistoryPage finish() {
         flush();
-        HistoryPoint[] points = new HistoryPoint[size];
-        for (int i = 0; i < size; i++) {
-            points[i] = new HistoryPoint(
-                    ranks.name(pageKeys[i]), pageMs[i], columns.value(pageKinds[i], pageNums[i], pageTexts[i]));
-        }
         Optional<String> next = Optional.empty();
         if (more) {
-            int last = size - 1;
-            next = Optional.of(new PageCursor(pageMs[last], ranks.name(pageKeys[last]), pageSeqs[last]).encode());
+            HistoryPoint last = page[size - 1];
+            next = Optional.of(new PageCursor(last.tsMs(), last.path(), lastSeq).encode());
         }
-        return new HistoryPage(Arrays.asList(points), next);
+        return new HistoryPage(Arrays.asList(page).subList(0, size), next);
     }
 
     /** Moves the rows of the current millisecond, ordered by (path, seq), into the page. */
     private void flush() {
+        if (groupSize == 0) {
+            return;
+        }
         sortGroup();
         for (int i = 0; i < groupSize && !more; i++) {
             int row = order[i];
-            if (after != null && !after.isBefore(groupMs, ranks.name(groupKeys[row]), groupSeqs[row])) {
+            String path = ranks.name(groupKeys[row]);
+            if (after != null && !after.isBefore(groupMs, path, groupSeqs[row])) {
                 continue;
             }
             if (size == limit) {
                 more = true;
             } else {
-                pageMs[size] = groupMs;
-                pageKeys[size] = groupKeys[row];
-                pageSeqs[size] = groupSeqs[row];
-                pageKinds[size] = groupKinds[row];
-                pageNums[size] = groupNums[row];
-                pageTexts[size] = groupTexts[row];
-                size++;
+                page[size++] = new HistoryPoint(
+                        path, groupMs, columns.value(groupKinds[row], groupNums[row], groupTexts[row]));
+                lastSeq = groupSeqs[row];
             }
         }
         Arrays.fill(groupTexts, 0, groupSize, null);
         groupSize = 0;
     }
 
-    /** Insertion sort of the group's row numbers by (path rank, seq): a group is a few dozen rows, often in order. */
+    /**
+     * Orders the group's row numbers by (path rank, seq): the previous group's order when the keys are the same, in
+     * the same order, and distinct; else an insertion sort (a group is a few dozen rows).
+     */
     private void sortGroup() {
-        for (int i = 0; i < groupSize; i++) {
-            int row = i;
-            int rank = ranks.rank(groupKeys[row]);
-            int j = i;
-            while (j > 0 && follows(order[j - 1], rank, groupSeqs[row])) {
+        if (staleRanks) {
+            for (int row = 0; row < groupSize; row++) {
+                groupRanks[row] = ranks.rank(groupKeys[row]);
+            }
+            staleRanks = false;
+        } else if (groupSize == previousSize && Arrays.equals(groupKeys, 0, groupSize, previousKeys, 0, groupSize)) {
+            return; // order[] still holds the previous group's order
+        }
+        boolean distinct = true;
+        for (int row = 0; row < groupSize; row++) {
+            int rank = groupRanks[row];
+            long seq = groupSeqs[row];
+            int j = row;
+            while (j > 0 && follows(order[j - 1], rank, seq)) {
                 order[j] = order[j - 1];
                 j--;
             }
             order[j] = row;
+            distinct &= (j == 0 || groupRanks[order[j - 1]] != rank) && (j == row || groupRanks[order[j + 1]] != rank);
         }
+        rememberKeys(distinct);
+    }
+
+    private void rememberKeys(boolean distinct) {
+        if (!distinct) {
+            previousSize = -1; // equal paths order by seq, which differs from group to group
+            return;
+        }
+        if (previousKeys.length < groupSize) {
+            previousKeys = new int[groupKeys.length];
+        }
+        System.arraycopy(groupKeys, 0, previousKeys, 0, groupSize);
+        previousSize = groupSize;
     }
 
     /** Whether group row {@code other} sorts after a row with {@code rank} and {@code seq}. */
     private boolean follows(int other, int rank, long seq) {
-        int otherRank = ranks.rank(groupKeys[other]);
+        int otherRank = groupRanks[other];
         return otherRank != rank ? otherRank > rank : groupSeqs[other] > seq;
     }
 
     private void grow() {
         int capacity = groupKeys.length * 2;
         groupKeys = Arrays.copyOf(groupKeys, capacity);
+        groupRanks = Arrays.copyOf(groupRanks, capacity);
         groupSeqs = Arrays.copyOf(groupSeqs, capacity);
         groupKinds = Arrays.copyOf(groupKinds, capacity);
         groupNums = Arrays.copyOf(groupNums, capacity);
