@@ -110,6 +110,7 @@ final class FrameScan {
         if (vins == 0) {
             return true; // a column top: no VIN in these rows
         }
+        Pages pages = Pages.of(frame);
         long row = 0;
         for (long quads = rows & ~3L; row < quads; row += 4) {
             long first = MEMORY.getLong(vins + (row << 2));
@@ -118,53 +119,53 @@ final class FrameScan {
                     | ((int) (first >>> 32) == vinKey)
                     | ((int) second == vinKey)
                     | ((int) (second >>> 32) == vinKey)) {
-                if (!offerMatches(frame, vins, vinKey, row, row + 4, page, text)) {
+                if (!offerMatches(frame, pages, vins, vinKey, row, row + 4, page, text)) {
                     return false;
                 }
             }
         }
-        return offerMatches(frame, vins, vinKey, row, rows, page, text);
+        return offerMatches(frame, pages, vins, vinKey, row, rows, page, text);
     }
 
     /** Offers the car's rows among {@code [lo, hi)}; false once the page is complete. */
     private static boolean offerMatches(
-            PageFrame frame, long vins, int vinKey, long lo, long hi, RawPageBuilder page, Utf8SplitString text) {
+            PageFrame frame,
+            Pages pages,
+            long vins,
+            int vinKey,
+            long lo,
+            long hi,
+            RawPageBuilder page,
+            Utf8SplitString text) {
         for (long row = lo; row < hi; row++) {
-            if (MEMORY.getInt(vins + (row << 2)) == vinKey && !offer(frame, row, page, text)) {
+            if (MEMORY.getInt(vins + (row << 2)) == vinKey && !offer(frame, pages, row, page, text)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean offer(PageFrame frame, long row, RawPageBuilder page, Utf8SplitString text) {
-        byte kind = (byte) readInt(frame, SamplesTable.KIND, row, 0, 0);
+    private static boolean offer(PageFrame frame, Pages pages, long row, RawPageBuilder page, Utf8SplitString text) {
+        byte kind = pages.kind == 0 ? 0 : MEMORY.getByte(pages.kind + row);
         return page.offer(
-                Math.floorDiv(MEMORY.getLong(frame.getPageAddress(TS) + (row << 3)), 1000L),
-                readInt(frame, SamplesTable.PATH, row, 2, SymbolTable.VALUE_IS_NULL),
-                readLong(frame, SamplesTable.SEQ, row),
+                Math.floorDiv(MEMORY.getLong(pages.ts + (row << 3)), 1000L),
+                pages.path == 0 ? SymbolTable.VALUE_IS_NULL : MEMORY.getInt(pages.path + (row << 2)),
+                pages.seq == 0 ? Numbers.LONG_NULL : MEMORY.getLong(pages.seq + (row << 3)),
                 kind,
-                readDouble(frame, SamplesTable.NUM, row),
+                pages.num == 0 ? Double.NaN : MEMORY.getDouble(pages.num + (row << 3)),
                 kind > ValueColumns.LAST_NUMERIC ? readText(frame, row, text) : null);
     }
 
-    /** A BYTE ({@code shift} 0) or INT/SYMBOL key ({@code shift} 2) column, {@code absent} in a column top. */
-    private static int readInt(PageFrame frame, int column, long row, int shift, int absent) {
-        long address = frame.getPageAddress(column);
-        if (address == 0) {
-            return absent;
+    /** The frame's column page addresses a row is read from; 0 for a column top (null values). */
+    private record Pages(long ts, long path, long seq, long kind, long num) {
+        static Pages of(PageFrame frame) {
+            return new Pages(
+                    frame.getPageAddress(TS),
+                    frame.getPageAddress(SamplesTable.PATH),
+                    frame.getPageAddress(SamplesTable.SEQ),
+                    frame.getPageAddress(SamplesTable.KIND),
+                    frame.getPageAddress(SamplesTable.NUM));
         }
-        return shift == 0 ? MEMORY.getByte(address + row) : MEMORY.getInt(address + (row << shift));
-    }
-
-    private static long readLong(PageFrame frame, int column, long row) {
-        long address = frame.getPageAddress(column);
-        return address == 0 ? Numbers.LONG_NULL : MEMORY.getLong(address + (row << 3));
-    }
-
-    private static double readDouble(PageFrame frame, int column, long row) {
-        long address = frame.getPageAddress(column);
-        return address == 0 ? Double.NaN : MEMORY.getDouble(address + (row << 3));
     }
 
     private static @Nullable String readText(PageFrame frame, long row, Utf8SplitString view) {
