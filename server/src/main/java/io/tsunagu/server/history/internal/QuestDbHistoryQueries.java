@@ -83,6 +83,15 @@ public final class QuestDbHistoryQueries {
     public HistoryPage page(HistoryQuery query) {
         Optional<PageCursor> after = query.cursor().map(PageCursor::decode);
         long fromMs = Math.max(query.fromMs(), after.map(PageCursor::tsMs).orElse(query.fromMs()));
+        boolean allRaw = query.stepMs().isEmpty() && query.paths().isEmpty();
+        Optional<FrameScan.Refusal> refusal = Optional.empty();
+        if (allRaw) {
+            FrameScan.Outcome scanned = framePage(query, fromMs, after);
+            if (scanned.page().isPresent()) {
+                return scanned.page().get();
+            }
+            refusal = scanned.refusal();
+        }
         PageBuilder page = new PageBuilder(query.limit(), after);
         List<String> askedPaths = query.paths().isEmpty() ? series.pathsOf(query.vin()) : query.paths();
         if (askedPaths.isEmpty()) {
@@ -93,7 +102,7 @@ public final class QuestDbHistoryQueries {
         SymbolStrings paths = new SymbolStrings(1);
         Consumer<PageBuilder> oneStatement =
                 p -> reader.forEach(rawSql(where), binds, row -> p.offer(rawPoint(row, paths), row.getLong(2)));
-        if (query.stepMs().isEmpty() && query.paths().isEmpty() && scansByTime(fromMs, query.toMs())) {
+        if (refusal.equals(Optional.of(FrameScan.Refusal.NOT_NATIVE)) && scansByTime(fromMs, query.toMs())) {
             return oneState(query.limit(), after, p -> scanByTime(query, fromMs, p, paths), oneStatement);
         } else if (query.stepMs().isEmpty() && mergesSeries(askedPaths.size())) {
             Consumer<PageBuilder> merged = p -> reader.forEachMerged(
@@ -116,6 +125,18 @@ public final class QuestDbHistoryQueries {
                             0));
         }
         return page.finish();
+    }
+
+    /**
+     * A car's every signal read straight from the table's column pages ({@link FrameScan}) when the table holds at most
+     * {@code scanMaxRows} rows in {@code [fromMs, toMs)} and all of them are in native partitions; else why not. One
+     * frame cursor, one table state: no visibility check needed.
+     */
+    private FrameScan.Outcome framePage(HistoryQuery query, long fromMs, Optional<PageCursor> after) {
+        return reader.withPageFrames(
+                FrameScan.SQL,
+                List.of(QuestDbReader.Micros.ofMillis(fromMs), QuestDbReader.Micros.ofMillis(query.toMs())),
+                frames -> FrameScan.page(frames, query.vin().value(), scanMaxRows, columns, query.limit(), after));
     }
 
     /** The newest sample per path of one car, ordered by path. */

@@ -3,6 +3,8 @@ package io.tsunagu.server.history.internal;
 import io.questdb.cairo.CairoEngine;
 import io.questdb.cairo.security.AllowAllSecurityContext;
 import io.questdb.cairo.sql.BindVariableService;
+import io.questdb.cairo.sql.PageFrameCursor;
+import io.questdb.cairo.sql.PartitionFrameCursorFactory;
 import io.questdb.cairo.sql.Record;
 import io.questdb.cairo.sql.RecordCursor;
 import io.questdb.cairo.sql.RecordCursorFactory;
@@ -15,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -129,6 +132,47 @@ public final class QuestDbReader implements AutoCloseable {
             compiled.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens {@code sql}'s page frames (the column pages of its table rows, in time order) and returns what
+     * {@code onFrames} makes of them. The frames hold one table reader, so they are one state of the table.
+     *
+     * @throws IllegalArgumentException when {@code sql} is not a plain table read (no page frames)
+     */
+    public <T> T withPageFrames(String sql, List<?> binds, Function<PageFrameCursor, T> onFrames) {
+        try {
+            try {
+                return framesOnce(sql, take(sql, binds), onFrames);
+            } catch (TableReferenceOutOfDateException stale) {
+                return framesOnce(sql, compile(sql, binds), onFrames); // thrown when opening, before any frame
+            }
+        } catch (SqlException e) {
+            throw new TsunaguException("history_query_failed", "history query failed: " + e.getMessage(), false, e);
+        } catch (RuntimeException e) {
+            if (e instanceof TsunaguException || e instanceof IllegalArgumentException) {
+                throw e;
+            }
+            throw new TsunaguException("history_query_failed", "history query failed: " + e.getMessage(), true, e);
+        }
+    }
+
+    private <T> T framesOnce(String sql, Compiled compiled, Function<PageFrameCursor, T> onFrames) throws SqlException {
+        T result;
+        try {
+            if (!compiled.factory.supportsPageFrameCursor()) {
+                throw new IllegalArgumentException("no page frames for " + sql);
+            }
+            try (PageFrameCursor frames =
+                    compiled.factory.getPageFrameCursor(compiled.context, PartitionFrameCursorFactory.ORDER_ASC)) {
+                result = onFrames.apply(frames);
+            }
+        } catch (SqlException | RuntimeException e) {
+            compiled.close();
+            throw e;
+        }
+        release(sql, compiled);
+        return result;
     }
 
     /** The single {@code long} the query returns (for {@code count()}), or 0 when it returns no row. */

@@ -1,10 +1,12 @@
 package io.tsunagu.server.history.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.questdb.cairo.CairoEngine;
 import io.questdb.cairo.DefaultCairoConfiguration;
 import io.questdb.cairo.security.AllowAllSecurityContext;
+import io.questdb.cairo.sql.PageFrame;
 import io.questdb.griffin.SqlException;
 import io.questdb.griffin.SqlExecutionContextImpl;
 import java.nio.file.Path;
@@ -14,7 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The statement cache: bounded, least recently used text dropped first, answers unchanged by eviction. */
+/**
+ * The statement cache: bounded, least recently used text dropped first, answers unchanged by eviction; page frames of a
+ * plain read.
+ */
 class QuestDbReaderTest {
     @TempDir
     Path dir;
@@ -62,6 +67,26 @@ class QuestDbReaderTest {
         assertThat(reader.isCached("SELECT count() FROM t WHERE x > 1")).isFalse();
         assertThat(reader.isCached("SELECT count() FROM t WHERE x > " + QuestDbReader.MAX_CACHED_SQL * 2))
                 .isTrue();
+    }
+
+    @Test
+    void pageFramesOfAPlainReadHoldItsRowsAndAreCachedLikeAnyStatementWhileAComputedAnswerIsRefused() {
+        String plain = "SELECT * FROM t";
+        for (int round = 0; round < 2; round++) { // the second round reuses the compiled statement
+            long rows = reader.withPageFrames(plain, List.of(), frames -> {
+                long sum = 0;
+                PageFrame frame;
+                while ((frame = frames.next()) != null) {
+                    sum += frame.getPartitionHi() - frame.getPartitionLo();
+                }
+                return sum;
+            });
+            assertThat(rows).isEqualTo(1000);
+            assertThat(reader.isCached(plain)).isTrue();
+        }
+        assertThatThrownBy(() -> reader.withPageFrames("SELECT x, count() FROM t", List.of(), frames -> 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no page frames");
     }
 
     private long count(String sql) {
