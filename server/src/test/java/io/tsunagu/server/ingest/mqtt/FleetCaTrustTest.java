@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.netty.handler.ssl.OpenSslCertificateException;
+import io.netty.handler.ssl.SslProvider;
+import io.tsunagu.protocol.TsunaguException;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.fleet.CertificateAuthority;
 import io.tsunagu.server.fleet.PemKeys;
 import io.tsunagu.server.testing.TestVins;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +120,31 @@ class FleetCaTrustTest {
                 .hasMessageContaining("no certificate");
         assertThat(catchThrowable(() -> trust.checkServerTrusted(new X509Certificate[] {car}, AUTH_TYPE)))
                 .hasMessageContaining("does not check server certificates");
+    }
+
+    @Test
+    void theGatewayUsesThisCheckUnlessPkixIsConfigured() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.open(dir.resolve("ca"), Clock.systemUTC());
+        KeyStore store = PemKeys.trustStore(List.of(ca.caCertificate()));
+        try {
+            assertThat(GatewayTls.clientTrust(store, SslProvider.OPENSSL_REFCNT))
+                    .isInstanceOf(FleetCaTrust.class);
+            assertThat(GatewayTls.clientTrust(store, SslProvider.JDK)).isInstanceOf(FleetCaTrust.class);
+
+            System.setProperty(GatewayTls.CLIENT_TRUST_PROPERTY, "pkix");
+            assertThat(GatewayTls.clientTrust(store, SslProvider.OPENSSL_REFCNT))
+                    .isInstanceOf(OpenSslClientTrust.class);
+            assertThat(GatewayTls.clientTrust(store, SslProvider.JDK))
+                    .isInstanceOf(X509ExtendedTrustManager.class)
+                    .isNotInstanceOf(FleetCaTrust.class);
+
+            System.setProperty(GatewayTls.CLIENT_TRUST_PROPERTY, "none");
+            assertThat(catchThrowable(() -> GatewayTls.clientTrust(store, SslProvider.JDK)))
+                    .isInstanceOf(TsunaguException.class)
+                    .hasMessageContaining("must be fleet-ca or pkix");
+        } finally {
+            System.clearProperty(GatewayTls.CLIENT_TRUST_PROPERTY);
+        }
     }
 
     private static FleetCaTrust trust(CertificateAuthority ca, Clock clock) {
