@@ -86,13 +86,20 @@ final class CarClients implements AutoCloseable {
         for (int i = 0; i < Math.min(maxInFlight, clients.size()); i++) {
             startNext[0].run();
         }
+        // At least 20 connects/s: a 10,000-car storm may take longer than the 120 s a small fleet gets.
+        long waitS = Math.max(CONNECT_TIMEOUT_S, clients.size() / 20);
         try {
-            done.await(CONNECT_TIMEOUT_S, TimeUnit.SECONDS);
+            done.await(waitS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Connected(new CarClients(cars, clients), failed.get(), firstError.get(), seconds, latencies);
+        int unfinished = (int) done.getCount(); // neither connected nor failed when the wait ended: not connected
+        if (unfinished > 0) {
+            firstError.compareAndSet("", unfinished + " cars not connected within " + waitS + " s");
+        }
+        return new Connected(
+                new CarClients(cars, clients), failed.get() + unfinished, firstError.get(), seconds, latencies);
     }
 
     int size() {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Clock;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -21,9 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's TLS: the server key and certificate, TLS 1.3 and 1.2 only, and a client certificate REQUIRED that
- * chains to the fleet CA. The chain is checked by the JDK's PKIX trust manager with either provider (OpenSSL calls it
- * back during the handshake), so expired certificates and those of another CA are refused alike.
+ * The gateway's TLS: the server key and certificate, TLS 1.3 and 1.2 only, and a client certificate REQUIRED that the
+ * fleet CA issued. The certificate is checked by {@link FleetCaTrust} (issuer = a CA of the trust store, signature,
+ * validity, TLS client end entity) with either provider (OpenSSL calls it back during the handshake), so expired
+ * certificates and those of another CA are refused alike. {@code -D}{@value #CLIENT_TRUST_PROPERTY}{@code =pkix} uses
+ * the JDK's generic PKIX trust manager instead (e.g. for a fleet CA with intermediates; costs about twice the CPU per
+ * handshake).
  *
  * <p>OpenSSL (BoringSSL, netty-tcnative) is preferred: its handshakes ({@code connect-storm}) and records ({@code
  * ingest-max}) cost the server far less CPU than the JDK's (docs/architecture.md, "TLS provider").
@@ -32,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * handed to BoringSSL once ({@link OpenSslCachingX509KeyManagerFactory}), not re-encoded per handshake.
  */
 final class GatewayTls {
+    /** System property choosing the client certificate check: {@code fleet-ca} (default) or {@code pkix}. */
+    static final String CLIENT_TRUST_PROPERTY = "tsunagu.mqtt.client-trust";
+
     private static final Logger LOG = LoggerFactory.getLogger(GatewayTls.class);
 
     private GatewayTls() {}
@@ -43,13 +50,12 @@ final class GatewayTls {
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(load(config.keyStore(), password), password);
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(load(config.trustStore(), password));
+            TrustManager trust = clientTrust(load(config.trustStore(), password), provider);
             SslContextBuilder builder = provider == SslProvider.JDK
-                    ? SslContextBuilder.forServer(keys).trustManager(trust)
-                    : SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(keys))
-                            .trustManager(new OpenSslClientTrust(pkix(trust)));
-            return builder.clientAuth(ClientAuth.REQUIRE)
+                    ? SslContextBuilder.forServer(keys)
+                    : SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(keys));
+            return builder.trustManager(trust)
+                    .clientAuth(ClientAuth.REQUIRE)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .sslProvider(provider)
                     .build();
@@ -57,6 +63,23 @@ final class GatewayTls {
             throw new TsunaguException(
                     "tls_config_invalid", "cannot build the MQTT gateway's TLS context: " + e, false, e);
         }
+    }
+
+    /** The client certificate check of {@value #CLIENT_TRUST_PROPERTY}: the fleet CA's direct check unless pkix. */
+    static TrustManager clientTrust(KeyStore trustStore, SslProvider provider) throws GeneralSecurityException {
+        String wanted = System.getProperty(CLIENT_TRUST_PROPERTY, "fleet-ca").strip();
+        if ("fleet-ca".equals(wanted)) {
+            return FleetCaTrust.of(trustStore, Clock.systemUTC());
+        }
+        if (!"pkix".equals(wanted)) {
+            throw new TsunaguException(
+                    "tls_config_invalid", CLIENT_TRUST_PROPERTY + " must be fleet-ca or pkix, got " + wanted, false);
+        }
+        LOG.info("MQTT gateway: client certificates checked by the JDK's PKIX trust manager (configured)");
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trustStore);
+        X509ExtendedTrustManager pkix = pkix(factory);
+        return provider == SslProvider.JDK ? pkix : new OpenSslClientTrust(pkix);
     }
 
     /** The Netty provider for what is configured; logs the choice (and why OpenSSL is missing, if it is). */

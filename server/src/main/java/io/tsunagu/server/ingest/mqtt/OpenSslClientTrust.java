@@ -11,7 +11,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The JDK's PKIX trust manager for client certificates, as OpenSSL calls it back during the handshake: the decision
+ * The JDK's PKIX trust manager for client certificates when {@code -Dtsunagu.mqtt.client-trust=pkix} is set (the
+ * default is {@link FleetCaTrust}), as OpenSSL calls it back during the handshake: the decision
  * is the JDK's, only the alert is chosen here. Netty reports a refusal it cannot classify as an unspecified error,
  * which BoringSSL sends as {@code internal_error}; a chain that does not lead to the fleet CA is sent as {@code
  * unknown_ca} and a bad signature as a signature failure instead (RFC 8446 §6.2). Expired and not-yet-valid

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Which TLS implementation the gateway's handshakes and records run on. Both verify client certificates the same way:
- * the JDK's PKIX trust manager over the fleet CA (chain, signature, validity), then {@link VehicleAuthenticator} (CN
- * = VIN = client id, serial issued and not revoked).
+ * {@link FleetCaTrust} against the fleet CA (issuer, signature, validity, client end entity), then {@link
+ * VehicleAuthenticator} (CN = VIN = client id, serial issued and not revoked).
  */
 public enum TlsProvider {
     /** OpenSSL (BoringSSL through netty-tcnative) when its native library loads on this machine, else the JDK. */
