@@ -115,260 +115,147 @@ public record ServerConfig(
                 Optional.empty());
     }
 
+    /** MQTT and REST on {@code bindAddress}; port 0 picks a free one. */
     public ServerConfig withPorts(String bindAddress, int mqttPort, int httpPort) {
-        return new ServerConfig(
-                dataDir,
-                bindAddress,
-                mqttPort,
-                bindAddress,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                artifactMaxBytes,
-                uptane,
-                ddi,
-                historyColdAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.mqttBindAddress = bindAddress;
+        copy.httpHost = bindAddress;
+        copy.mqttPort = mqttPort;
+        copy.httpPort = httpPort;
+        return copy.build();
     }
 
     public ServerConfig withIngest(IngestConfig ingest) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                artifactMaxBytes,
-                uptane,
-                ddi,
-                historyColdAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.ingest = ingest;
+        return copy.build();
     }
 
     public ServerConfig withRetention(Duration retention) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                artifactMaxBytes,
-                uptane,
-                ddi,
-                historyColdAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.retention = retention;
+        return copy.build();
     }
 
     public ServerConfig withCatalogOverlay(Optional<Path> overlay) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                overlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                artifactMaxBytes,
-                uptane,
-                ddi,
-                historyColdAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.catalogOverlay = overlay;
+        return copy.build();
     }
 
     public ServerConfig withDatabase(Optional<String> url, String user, String password) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                url,
-                user,
-                password,
-                artifactMaxBytes,
-                uptane,
-                ddi,
-                historyColdAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.jdbcUrl = url;
+        copy.jdbcUser = user;
+        copy.jdbcPassword = password;
+        return copy.build();
     }
 
     /** The HTTPS port: 0 picks a free one, -1 turns the listener off. */
     public ServerConfig withHttpsPort(int port) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                port,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                artifactMaxBytes,
-                uptane,
-                ddi,
-                historyColdAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.httpsPort = port;
+        return copy.build();
     }
 
     public ServerConfig withArtifactMaxBytes(long maxBytes) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                maxBytes,
-                uptane,
-                ddi,
-                historyColdAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.artifactMaxBytes = maxBytes;
+        return copy.build();
     }
 
     public ServerConfig withUptane(UptaneConfig uptane) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                artifactMaxBytes,
-                uptane,
-                ddi,
-                historyColdAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.uptane = uptane;
+        return copy.build();
     }
 
     /** The hawkBit DDI settings (tenant, polling sleep). */
     public ServerConfig withDdi(DdiSettings settings) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                artifactMaxBytes,
-                uptane,
-                settings,
-                historyColdAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.ddi = settings;
+        return copy.build();
     }
 
     /** Closed history days older than {@code coldAfter} go to Parquet every hour; empty turns it off. */
     public ServerConfig withHistoryColdAfter(Optional<Duration> coldAfter) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                artifactMaxBytes,
-                uptane,
-                ddi,
-                coldAfter,
-                historyArchiveAfter);
+        Copy copy = new Copy(this);
+        copy.historyColdAfter = coldAfter;
+        return copy.build();
     }
 
     /** Closed history days older than {@code archiveAfter} move to the cold archive every hour; empty turns it off. */
     public ServerConfig withHistoryArchiveAfter(Optional<Duration> archiveAfter) {
-        return new ServerConfig(
-                dataDir,
-                mqttBindAddress,
-                mqttPort,
-                httpHost,
-                httpPort,
-                httpsPort,
-                tlsHostnames,
-                tlsIpAddresses,
-                ingest,
-                retention,
-                catalogOverlay,
-                jdbcUrl,
-                jdbcUser,
-                jdbcPassword,
-                artifactMaxBytes,
-                uptane,
-                ddi,
-                historyColdAfter,
-                archiveAfter);
+        Copy copy = new Copy(this);
+        copy.historyArchiveAfter = archiveAfter;
+        return copy.build();
+    }
+
+    /** A mutable copy for the withers: each changes its fields and builds (the constructor validates). */
+    private static final class Copy {
+        private Path dataDir;
+        private String mqttBindAddress;
+        private int mqttPort;
+        private String httpHost;
+        private int httpPort;
+        private int httpsPort;
+        private List<String> tlsHostnames;
+        private List<String> tlsIpAddresses;
+        private IngestConfig ingest;
+        private Duration retention;
+        private Optional<Path> catalogOverlay;
+        private Optional<String> jdbcUrl;
+        private String jdbcUser;
+        private String jdbcPassword;
+        private long artifactMaxBytes;
+        private UptaneConfig uptane;
+        private DdiSettings ddi;
+        private Optional<Duration> historyColdAfter;
+        private Optional<Duration> historyArchiveAfter;
+
+        Copy(ServerConfig config) {
+            dataDir = config.dataDir;
+            mqttBindAddress = config.mqttBindAddress;
+            mqttPort = config.mqttPort;
+            httpHost = config.httpHost;
+            httpPort = config.httpPort;
+            httpsPort = config.httpsPort;
+            tlsHostnames = config.tlsHostnames;
+            tlsIpAddresses = config.tlsIpAddresses;
+            ingest = config.ingest;
+            retention = config.retention;
+            catalogOverlay = config.catalogOverlay;
+            jdbcUrl = config.jdbcUrl;
+            jdbcUser = config.jdbcUser;
+            jdbcPassword = config.jdbcPassword;
+            artifactMaxBytes = config.artifactMaxBytes;
+            uptane = config.uptane;
+            ddi = config.ddi;
+            historyColdAfter = config.historyColdAfter;
+            historyArchiveAfter = config.historyArchiveAfter;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(
+                    dataDir,
+                    mqttBindAddress,
+                    mqttPort,
+                    httpHost,
+                    httpPort,
+                    httpsPort,
+                    tlsHostnames,
+                    tlsIpAddresses,
+                    ingest,
+                    retention,
+                    catalogOverlay,
+                    jdbcUrl,
+                    jdbcUser,
+                    jdbcPassword,
+                    artifactMaxBytes,
+                    uptane,
+                    ddi,
+                    historyColdAfter,
+                    historyArchiveAfter);
+        }
     }
 }
