@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "Run the Tsunagu cloud (MQTT over mutual TLS, REST API).",
             "",
             "Cars connect with MQTT 5 or 3.1.1 over mutual TLS; people use the REST API. Embedded",
-            "defaults (H2, QuestDB, HiveMQ) keep everything under --data. Stop with Ctrl-C."
+            "defaults (H2 metadata, QuestDB history, our own MQTT gateway) keep everything under --data. Stop with Ctrl-C."
         })
 final class ServerCommand implements Runnable {
     @CommandLine.Mixin
