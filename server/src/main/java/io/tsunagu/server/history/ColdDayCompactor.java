@@ -1,5 +1,6 @@
 package io.tsunagu.server.history;
 
+import io.tsunagu.server.observe.GracefulStop;
 import io.tsunagu.server.observe.Metrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +86,7 @@ public final class ColdDayCompactor implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        // a run in progress finishes (or is interrupted after the grace): the store it uses closes next
+        GracefulStop.stop(scheduler, Duration.ofSeconds(30), "cold-day conversion");
     }
 }
