@@ -48,7 +48,10 @@ public final class MetadataDatabase implements AutoCloseable {
     /** The JDBC URL {@link #embedded} uses for a data directory. */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("metadata")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0"
+                // Closed by our own ordered shutdown (the pool closes last), not by H2's JVM hook, which closed it
+                // under a command sweep still running at Ctrl-C.
+                + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** Opens a database by JDBC URL ({@code jdbc:postgresql:...} or {@code jdbc:h2:...}) and migrates it. */
