@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.tsunagu.protocol.Topics;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.command.CommandKeys;
 import io.tsunagu.protocol.command.CommandSigner;
@@ -19,6 +22,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -174,6 +178,99 @@ class PairedKeyPolicyTest {
             awaitState(vin, revocation, "failed");
             assertThat(key(vin, "alice-phone").path("state").asText()).isEqualTo("paired");
             assertError(command(alice, vin, UNLOCK), 409, "user_signature_required");
+        }
+    }
+
+    @Test
+    void aPairingThatReusesARevokedOrTakenKeyIdIsRefusedBeforeItIsStored() {
+        Vin vin = nextVin();
+        UserKey phone = UserKey.create("alice-phone");
+        UserKey watch = UserKey.create("alice-watch");
+        try (CommandCar car = register(vin).connect()) {
+            pair(car, vin, phone);
+            pair(car, vin, watch);
+            String revocation = postSigned(alice, vin, watch, "keys.revoke", "key_id", "alice-phone")
+                    .body()
+                    .path("id")
+                    .asText();
+            car.verify(car.next(WAIT).orElseThrow());
+            car.report(revocation, Status.EXECUTED, "");
+            awaitKeyState(vin, "alice-phone", "revoked");
+            int stored = count(vin);
+            long errorsBefore = clientErrors();
+
+            UserKey newPhone = UserKey.create("alice-phone");
+            assertError(command(alice, vin, pairing(newPhone)), 409, "key_id_revoked");
+            UserKey otherWatch = UserKey.create("alice-watch");
+            assertError(command(alice, vin, pairing(otherWatch)), 409, "key_id_taken");
+            assertError(
+                    postSigned(
+                            alice,
+                            vin,
+                            watch,
+                            "keys.pair",
+                            "key_id",
+                            "alice-phone",
+                            "public_key",
+                            CommandKeys.encode(newPhone.keys().getPublic())),
+                    409,
+                    "key_id_revoked");
+
+            assertThat(count(vin)).as("nothing stored").isEqualTo(stored);
+            assertThat(clientErrors()).isEqualTo(errorsBefore + 3);
+            assertThat(car.next(Duration.ofMillis(300))).as("nothing delivered").isEmpty();
+            ApiCalls.Response again = command(alice, vin, pairing(watch));
+            assertThat(again.status())
+                    .as("the same key under its own id again: the car answers 'already paired'")
+                    .isEqualTo(202);
+            assertThat(command(alice, vin, pairing(UserKey.create("alice-phone-2")))
+                            .status())
+                    .as("a new id")
+                    .isEqualTo(202);
+        }
+    }
+
+    @Test
+    void fleetCommandsQueuedBeforeThePairingIsConfirmedAreCancelledInsteadOfSentToBeRefused()
+            throws InterruptedException {
+        Vin vin = nextVin();
+        UserKey phone = UserKey.create("alice-phone");
+        try (CommandCar car = register(vin).connect()) {
+            ApiCalls.Response pairing = command(alice, vin, pairing(phone));
+            car.verify(car.next(WAIT).orElseThrow());
+            car.pair(phone.keyId(), phone.keys().getPublic());
+            car.car().close();
+            String unlock = command(alice, vin, UNLOCK).body().path("id").asText();
+            String wake = command(alice, vin, "{\"action\": \"wake\"}")
+                    .body()
+                    .path("id")
+                    .asText();
+            awaitState(vin, unlock, "queued");
+
+            car.car().connect(); // not subscribed to its commands yet: nothing is sent before the report
+            car.report(pairing.body().path("id").asText(), Status.EXECUTED, "");
+
+            awaitState(vin, unlock, "cancelled");
+            JsonNode cancelled = operator.get(commands(vin) + "/" + unlock).body();
+            assertThat(cancelled.path("reason").asText()).isEqualTo("user_signature_required");
+            assertThat(operator.get(commands(vin) + "/" + wake)
+                            .body()
+                            .path("state")
+                            .asText())
+                    .as("wake stays open to the fleet key")
+                    .isEqualTo("queued");
+            // The car's first inbox ended with its first connection; a new one for this connection.
+            try (Mqtt5BlockingClient.Mqtt5Publishes inbox =
+                    car.car().client().publishes(MqttGlobalPublishFilter.SUBSCRIBED)) {
+                car.car().subscribe(Topics.commands(vin));
+                Verification delivered = car.verify(
+                        inbox.receive(WAIT.toMillis(), TimeUnit.MILLISECONDS).orElseThrow());
+                assertThat(((Verification.Accepted) delivered).body().getCommandId())
+                        .isEqualTo(wake);
+                assertThat(inbox.receive(300, TimeUnit.MILLISECONDS))
+                        .as("the unlock is never sent")
+                        .isEmpty();
+            }
         }
     }
 

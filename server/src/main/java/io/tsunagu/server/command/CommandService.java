@@ -105,7 +105,7 @@ public final class CommandService implements AutoCloseable {
             Clock clock) {
         this.store = new CommandStore(dataSource);
         this.pairedKeys = new PairedKeyStore(dataSource);
-        this.keyChanges = new KeyChanges(pairedKeys, clock);
+        this.keyChanges = new KeyChanges(pairedKeys, store, key.keyId(), clock);
         this.signedEnvelopes = new SignedEnvelopes(pairedKeys, store, catalog, key.keyId(), clock);
         this.audit = new AuditLog(dataSource, clock);
         this.key = key;
@@ -137,7 +137,9 @@ public final class CommandService implements AutoCloseable {
      *
      * @throws CommandException {@code unknown_action}, {@code invalid_param}, {@code invalid_expiry} (invalid), {@code
      *     idempotency_key_reused} (conflict: same key, different request), {@code user_signature_required} (conflict:
-     *     the car trusts a paired user key and the action is not open to the fleet key, see {@link FleetKeyPolicy})
+     *     the car trusts a paired user key and the action is not open to the fleet key, see {@link FleetKeyPolicy}),
+     *     {@code key_id_revoked} / {@code key_id_taken} (conflict: a {@code keys.pair} reusing a revoked key id or one
+     *     paired with another key)
      */
     public Submission submit(CommandRequest request) {
         Map<String, String> params = catalog.validate(request.action(), request.params());
@@ -151,6 +153,7 @@ public final class CommandService implements AutoCloseable {
             return earlier.get();
         }
         checkFleetKeyPermitted(request);
+        keyChanges.checkPairable(request.vin(), request.action(), params);
         CommandStore.NewCommand fresh = new CommandStore.NewCommand(
                 UUID.randomUUID().toString(),
                 request.vin(),
@@ -221,6 +224,7 @@ public final class CommandService implements AutoCloseable {
         Instant now = clock.instant();
         Instant expiresAt = Instant.ofEpochMilli(body.getExpiresAtMs());
         checkExpiry(now, expiresAt);
+        keyChanges.checkPairable(vin, body.getAction(), body.getParamsMap());
         CommandStore.NewCommand fresh = new CommandStore.NewCommand(
                 body.getCommandId(),
                 vin,
@@ -425,7 +429,7 @@ public final class CommandService implements AutoCloseable {
             return;
         }
         if (target == CommandState.EXECUTED) {
-            keyChanges.executed(moved.get());
+            keyChanges.executed(moved.get()).forEach(c -> finished(c, AuditLog.car(c.vin()), "cancelled: key paired"));
         }
         if (target.isFinal()) {
             finished(moved.get(), AuditLog.car(command.vin()), outcome);
