@@ -4,6 +4,7 @@ import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.command.Command;
 import io.tsunagu.server.command.CommandState;
 import io.tsunagu.server.command.CommandTransport;
+import io.tsunagu.server.observe.GracefulStop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ public final class DeliveryConductor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryConductor.class);
     private static final int STRIPES = 4;
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final Set<CommandState> UNSENT = EnumSet.of(CommandState.QUEUED);
     private static final Set<CommandState> UNACKNOWLEDGED = EnumSet.of(CommandState.QUEUED, CommandState.SENT);
 
@@ -139,10 +141,17 @@ public final class DeliveryConductor implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the stripes gracefully: work already handed to them (a delivery, a result) finishes, up to a few seconds,
+     * instead of being interrupted in the middle of a database call ({@link GracefulStop}).
+     */
     @Override
     public void close() {
         for (ExecutorService stripe : stripes) {
-            stripe.shutdownNow();
+            stripe.shutdown();
+        }
+        for (int i = 0; i < STRIPES; i++) {
+            GracefulStop.stop(stripes[i], STOP_GRACE, "command delivery stripe " + i);
         }
     }
 }
