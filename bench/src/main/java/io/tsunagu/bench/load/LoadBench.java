@@ -60,6 +60,7 @@ public final class LoadBench {
      *     1 (0: the cars publish only during the warm-up); its default (0.5) when empty
      * @param smoke the short CI mode (small numbers, a few seconds per scenario)
      * @param keepWorkDir keep the server's data and logs (path logged) instead of deleting them
+     * @param generator the MQTT client of the cars of {@code ingest-max}, {@code ingest-fleet} and {@code twin-read}
      */
     public record Options(
             List<String> scenarios,
@@ -68,7 +69,20 @@ public final class LoadBench {
             OptionalInt windowS,
             OptionalDouble ingestShare,
             boolean smoke,
-            boolean keepWorkDir) {
+            boolean keepWorkDir,
+            Generator generator) {
+        /** The options with the default generator ({@link Generator#NETTY}). */
+        public Options(
+                List<String> scenarios,
+                OptionalInt vehicles,
+                OptionalInt durationS,
+                OptionalInt windowS,
+                OptionalDouble ingestShare,
+                boolean smoke,
+                boolean keepWorkDir) {
+            this(scenarios, vehicles, durationS, windowS, ingestShare, smoke, keepWorkDir, Generator.NETTY);
+        }
+
         public Options {
             scenarios = List.copyOf(scenarios);
             for (String name : scenarios) {
@@ -154,7 +168,8 @@ public final class LoadBench {
                             options.durationS().orElse(scenario.defaultDurationS(options.smoke())),
                             options.smoke(),
                             options.windowS(),
-                            options.ingestShare()));
+                            options.ingestShare(),
+                            options.generator()));
         }
         return plan;
     }
