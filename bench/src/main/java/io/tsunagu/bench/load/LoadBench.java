@@ -34,9 +34,9 @@ public final class LoadBench {
             "ddi-download");
 
     /**
-     * Netty's leak detector in this JVM (the HiveMQ clients of the generator) tracks 1 in 128 buffers with a stack
-     * trace each: 2 % of the generator's CPU in {@code ingest-max}. The generator is not what is measured and drives
-     * every target alike; the server under test keeps Netty's default. A {@code -D} on the command line wins.
+     * Netty's leak detector in this JVM (the generator's Netty cars and HiveMQ clients) tracks 1 in 128 buffers with a
+     * stack trace each: 2 % of the generator's CPU in {@code ingest-max}. The generator is not what is measured and
+     * drives every target alike; the server under test keeps Netty's default. A {@code -D} on the command line wins.
      */
     private static final String NETTY_LEAK_DETECTION = "io.netty.leakDetection.level";
 
