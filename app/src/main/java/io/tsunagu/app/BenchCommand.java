@@ -1,6 +1,7 @@
 package io.tsunagu.app;
 
 import io.tsunagu.bench.load.BenchSummary;
+import io.tsunagu.bench.load.Generator;
 import io.tsunagu.bench.load.LoadBench;
 import io.tsunagu.bench.load.ServerLauncher;
 import java.io.PrintWriter;
@@ -65,6 +66,14 @@ final class BenchCommand implements Runnable {
                     + " 0.5); 0 measures the reads alone (the cars publish only during the warm-up).")
     Optional<Double> ingestShare;
 
+    @Option(
+            names = "--generator",
+            defaultValue = "netty",
+            description = "MQTT client of the cars of ingest-max, ingest-fleet and twin-read: netty (default: our own"
+                    + " cars on Netty's MQTT codec, publishing on their event loops) or hivemq (HiveMQ's client, the"
+                    + " generator before); it drives Tsunagu and Mosquitto alike. connect-storm always uses hivemq.")
+    String generator;
+
     @Option(names = "--json", description = "Also write the summary as JSON to this file.")
     Optional<Path> json;
 
@@ -89,7 +98,8 @@ final class BenchCommand implements Runnable {
                     optionalInt(windowSeconds),
                     ingestShare.map(OptionalDouble::of).orElseGet(OptionalDouble::empty),
                     smoke,
-                    keep);
+                    keep,
+                    Generator.of(generator));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

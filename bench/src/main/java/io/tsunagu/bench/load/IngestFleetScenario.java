@@ -46,7 +46,9 @@ final class IngestFleetScenario implements Scenario {
                 "offeredMsgPerS",
                 settings.vehicles() * 1_000.0 / INTERVAL_MS,
                 "seconds",
-                settings.durationS());
+                settings.durationS(),
+                "generator",
+                settings.generator().label());
         return new ScenarioResult(
                 name(),
                 used,
@@ -64,8 +66,14 @@ final class IngestFleetScenario implements Scenario {
             long intervalMs,
             Optional<CarIdentity> subscriberCar) {
         Optional<PassThroughSubscriber> subscriber = subscriberCar.map(car -> new PassThroughSubscriber(car, target));
-        CarClients.Connected connected = CarClients.connect(cars, target, CONNECTS_IN_FLIGHT);
-        try (FleetLoad load = new FleetLoad(connected.clients(), intervalMs)) {
+        ProcessMeter generator = ProcessMeter.self();
+        long cpuBefore = generator.cpuNanos();
+        long rssBefore = generator.rssBytes();
+        CarFleet fleet = CarFleet.connect(settings.generator(), cars, target, CONNECTS_IN_FLIGHT);
+        // What connecting cost this process, per car: CPU, and resident memory (noisy: the heap grows in steps).
+        double connectCpuMsPerCar = (generator.cpuNanos() - cpuBefore) / 1e6 / cars.size();
+        double connectRssKbPerCar = (generator.rssBytes() - rssBefore) / 1024.0 / cars.size();
+        try (FleetLoad load = new FleetLoad(fleet, intervalMs)) {
             AckTracker tracker = load.tracker();
             ChildServer.sleep(Math.max(settings.warmupMs(), intervalMs * 2));
             long ackedBefore = tracker.acked();
@@ -77,8 +85,10 @@ final class IngestFleetScenario implements Scenario {
             tracker.recording(false);
             load.stop(DRAIN_MS);
             Map<String, Double> extras = new LinkedHashMap<>();
-            extras.put("connectFailures", (double) connected.failed());
-            extras.put("connectAllS", connected.seconds());
+            extras.put("connectFailures", (double) fleet.connectFailures());
+            extras.put("connectAllS", fleet.connectSeconds());
+            extras.put("genConnectCpuMsPerCar", connectCpuMsPerCar);
+            extras.put("genConnectRssKbPerCar", connectRssKbPerCar);
             extras.put("published", (double) tracker.sent());
             subscriber.ifPresent(s -> extras.put("deliveredToSubscriber", (double) s.receivedWhenQuiet()));
             return tracker.measurement(target.name(), snapshot, acked, extras);

@@ -4,9 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ingest-max}: a few connections (default 4) publish QoS 1 telemetry of 20 signals as fast as the broker
@@ -54,7 +51,9 @@ final class IngestMaxScenario implements Scenario {
                 "seconds",
                 settings.durationS(),
                 "pacedMsgPerS",
-                Math.round(pacedMsgPerS));
+                Math.round(pacedMsgPerS),
+                "generator",
+                settings.generator().label());
         return new ScenarioResult(
                 name(),
                 used,
@@ -72,15 +71,9 @@ final class IngestMaxScenario implements Scenario {
     private static Measurement measure(
             Target target, List<CarIdentity> cars, ScenarioSettings settings, Optional<CarIdentity> subscriberCar) {
         Optional<PassThroughSubscriber> subscriber = subscriberCar.map(car -> new PassThroughSubscriber(car, target));
-        CarClients.Connected connected = CarClients.connectAll(cars, target);
-        try (CarClients clients = connected.clients()) {
+        try (CarFleet fleet = CarFleet.connect(settings.generator(), cars, target, cars.size())) {
             AckTracker tracker = new AckTracker();
-            Flood flood = new Flood(clients, tracker);
-            for (int car = 0; car < clients.size(); car++) {
-                for (int i = 0; i < IN_FLIGHT; i++) {
-                    flood.next(car);
-                }
-            }
+            CarFleet.Publishing flood = fleet.flood(IN_FLIGHT, tracker);
             ChildServer.sleep(settings.warmupMs());
             long ackedBefore = tracker.acked();
             tracker.recording(true);
@@ -92,7 +85,7 @@ final class IngestMaxScenario implements Scenario {
             flood.stop();
             tracker.drain(30_000);
             Map<String, Double> extras = new LinkedHashMap<>();
-            extras.put("connectFailures", (double) connected.failed());
+            extras.put("connectFailures", (double) fleet.connectFailures());
             subscriber.ifPresent(s -> extras.put("deliveredToSubscriber", (double) s.receivedWhenQuiet()));
             return tracker.measurement(target.name(), snapshot, acked, extras);
         } finally {
@@ -106,27 +99,9 @@ final class IngestMaxScenario implements Scenario {
      */
     private static Measurement measurePaced(
             Target target, List<CarIdentity> cars, ScenarioSettings settings, double msgPerS, String name) {
-        CarClients.Connected connected = CarClients.connectAll(cars, target);
-        try (CarClients clients = connected.clients()) {
+        try (CarFleet fleet = CarFleet.connect(settings.generator(), cars, target, cars.size())) {
             AckTracker tracker = new AckTracker();
-            double perTick = msgPerS * FleetLoad.TICK_MS / 1_000.0;
-            double[] owed = {0};
-            int[] nextCar = {0};
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r ->
-                    Thread.ofPlatform().name("bench-paced-ticker").daemon(true).unstarted(r));
-            ticker.scheduleAtFixedRate(
-                    () -> {
-                        owed[0] += perTick;
-                        for (; owed[0] >= 1; owed[0]--) {
-                            int car = nextCar[0]++ % clients.size();
-                            if (clients.connected(car)) {
-                                tracker.track(clients.publish(car));
-                            }
-                        }
-                    },
-                    0,
-                    FleetLoad.TICK_MS,
-                    TimeUnit.MILLISECONDS);
+            CarFleet.Publishing paced = fleet.paced(msgPerS, tracker);
             ChildServer.sleep(Math.min(settings.warmupMs(), 1_000));
             long ackedBefore = tracker.acked();
             tracker.recording(true);
@@ -135,34 +110,11 @@ final class IngestMaxScenario implements Scenario {
             MeasuredInterval.Snapshot snapshot = interval.stop();
             long acked = tracker.acked() - ackedBefore;
             tracker.recording(false);
-            ticker.shutdownNow();
+            paced.stop();
             tracker.drain(30_000);
             return tracker.measurement(
                     name, snapshot, acked, Map.of("offeredMsgPerS", msgPerS, "connectFailures", (double)
-                            connected.failed()));
-        }
-    }
-
-    /** Keeps a fixed number of publishes in flight per connection: each PUBACK sends the next message. */
-    private static final class Flood {
-        private final CarClients clients;
-        private final AckTracker tracker;
-        private volatile boolean running = true;
-
-        Flood(CarClients clients, AckTracker tracker) {
-            this.clients = clients;
-            this.tracker = tracker;
-        }
-
-        void next(int car) {
-            if (!running || !clients.connected(car)) {
-                return;
-            }
-            tracker.track(clients.publish(car)).whenComplete((result, error) -> next(car));
-        }
-
-        void stop() {
-            running = false;
+                            fleet.connectFailures()));
         }
     }
 }

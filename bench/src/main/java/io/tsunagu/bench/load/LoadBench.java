@@ -34,9 +34,9 @@ public final class LoadBench {
             "ddi-download");
 
     /**
-     * Netty's leak detector in this JVM (the HiveMQ clients of the generator) tracks 1 in 128 buffers with a stack
-     * trace each: 2 % of the generator's CPU in {@code ingest-max}. The generator is not what is measured and drives
-     * every target alike; the server under test keeps Netty's default. A {@code -D} on the command line wins.
+     * Netty's leak detector in this JVM (the generator's Netty cars and HiveMQ clients) tracks 1 in 128 buffers with a
+     * stack trace each: 2 % of the generator's CPU in {@code ingest-max}. The generator is not what is measured and
+     * drives every target alike; the server under test keeps Netty's default. A {@code -D} on the command line wins.
      */
     private static final String NETTY_LEAK_DETECTION = "io.netty.leakDetection.level";
 
@@ -60,6 +60,7 @@ public final class LoadBench {
      *     1 (0: the cars publish only during the warm-up); its default (0.5) when empty
      * @param smoke the short CI mode (small numbers, a few seconds per scenario)
      * @param keepWorkDir keep the server's data and logs (path logged) instead of deleting them
+     * @param generator the MQTT client of the cars of {@code ingest-max}, {@code ingest-fleet} and {@code twin-read}
      */
     public record Options(
             List<String> scenarios,
@@ -68,7 +69,20 @@ public final class LoadBench {
             OptionalInt windowS,
             OptionalDouble ingestShare,
             boolean smoke,
-            boolean keepWorkDir) {
+            boolean keepWorkDir,
+            Generator generator) {
+        /** The options with the default generator ({@link Generator#NETTY}). */
+        public Options(
+                List<String> scenarios,
+                OptionalInt vehicles,
+                OptionalInt durationS,
+                OptionalInt windowS,
+                OptionalDouble ingestShare,
+                boolean smoke,
+                boolean keepWorkDir) {
+            this(scenarios, vehicles, durationS, windowS, ingestShare, smoke, keepWorkDir, Generator.NETTY);
+        }
+
         public Options {
             scenarios = List.copyOf(scenarios);
             for (String name : scenarios) {
@@ -154,7 +168,8 @@ public final class LoadBench {
                             options.durationS().orElse(scenario.defaultDurationS(options.smoke())),
                             options.smoke(),
                             options.windowS(),
-                            options.ingestShare()));
+                            options.ingestShare(),
+                            options.generator()));
         }
         return plan;
     }

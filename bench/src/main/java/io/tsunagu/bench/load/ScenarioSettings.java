@@ -12,10 +12,17 @@ import java.util.OptionalInt;
  * @param windowS {@code history-query}: seconds of data of every car; the scenario's default when empty
  * @param ingestShare {@code twin-read}: background ingest as a share of {@code ingest-fleet}'s offered rate; the
  *     scenario's default when empty
+ * @param generator the MQTT client of the cars of {@code ingest-max}, {@code ingest-fleet} and {@code twin-read}
  */
-record ScenarioSettings(int vehicles, int durationS, boolean smoke, OptionalInt windowS, OptionalDouble ingestShare) {
+record ScenarioSettings(
+        int vehicles,
+        int durationS,
+        boolean smoke,
+        OptionalInt windowS,
+        OptionalDouble ingestShare,
+        Generator generator) {
     ScenarioSettings(int vehicles, int durationS, boolean smoke) {
-        this(vehicles, durationS, smoke, OptionalInt.empty(), OptionalDouble.empty());
+        this(vehicles, durationS, smoke, OptionalInt.empty(), OptionalDouble.empty(), Generator.NETTY);
     }
 
     /** Warm-up before the measured interval: 20 % of it, between 0.5 and 3 s. */

@@ -52,12 +52,12 @@ final class TwinReadScenario implements Scenario {
         double share = settings.ingestShare().orElse(DEFAULT_INGEST_SHARE);
         // A car publishes every interval; with share 0 once a second during the warm-up only, so every car has a twin.
         long intervalMs = share > 0 ? Math.round(IngestFleetScenario.INTERVAL_MS / share) : 1_000;
-        CarClients.Connected connected =
-                CarClients.connect(cars, context.tsunagu(), IngestFleetScenario.CONNECTS_IN_FLIGHT);
+        CarFleet fleet =
+                CarFleet.connect(settings.generator(), cars, context.tsunagu(), IngestFleetScenario.CONNECTS_IN_FLIGHT);
         Measurement twin;
         Measurement health;
         AckTracker ingest;
-        try (FleetLoad load = new FleetLoad(connected.clients(), intervalMs)) {
+        try (FleetLoad load = new FleetLoad(fleet, intervalMs)) {
             ChildServer.sleep(Math.max(settings.warmupMs(), intervalMs * 2)); // every car has a twin
             ingest = load.tracker();
             if (share == 0) {
@@ -115,7 +115,9 @@ final class TwinReadScenario implements Scenario {
                         "backgroundIngestUnanswered",
                         ingest.outstanding(),
                         "seconds",
-                        settings.durationS()),
+                        settings.durationS(),
+                        "generator",
+                        settings.generator().label()),
                 List.of(twin, health),
                 ratios,
                 List.of("Baseline is GET /health (constant bytes from the same Helidon stack and routing)."
