@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code connect-storm}: every car (default 10,000, as issue 3 asks) connects with its client certificate as fast as the
@@ -23,6 +25,7 @@ import java.util.function.Supplier;
  * can overflow; the kernel's overflow counters are printed per target to show it.
  */
 final class ConnectStormScenario implements Scenario {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectStormScenario.class);
     private static final long SETTLE_MS = 1_000;
     /** Connects outstanding per target: Mosquitto's listen backlog (100, fixed in its source). */
     static final int IN_FLIGHT = 100;
@@ -95,9 +98,11 @@ final class ConnectStormScenario implements Scenario {
         long rssBefore = target.meter().rssBytes();
         long resumedBefore = server.map(GatewayMetrics::resumedHandshakes).orElse(0L);
         KernelTcpCounters kernelBefore = KernelTcpCounters.now();
+        LOG.info("{}: storm of {} cars starts", name, cars); // times for a profile's window
         MeasuredInterval interval = MeasuredInterval.start(target.meter());
         CarClients.Connected connected = connect.get();
         MeasuredInterval.Snapshot snapshot = interval.stop();
+        LOG.info("{}: storm ended after {} s", name, String.format("%.1f", snapshot.seconds()));
         KernelTcpCounters kernel = KernelTcpCounters.now().since(kernelBefore);
         if (connected.failed() > 0) {
             notes.add(name + ": " + connected.failed() + " connects failed, first: " + connected.firstError());
