@@ -59,6 +59,21 @@ final class CarClients implements AutoCloseable {
                     .applyTransportConfig()
                     .buildAsync());
         }
+        return new CarClients(cars, clients).connectClients(maxInFlight);
+    }
+
+    /**
+     * Connects every car of this set again with its own client object, at most {@code maxInFlight} at a time, after
+     * {@link #close()} disconnected them: a reconnect storm. HiveMQ's client keeps the Netty {@code SslContext} it built
+     * for its car's TLS settings across reconnects, and that context's client session cache (keyed by host and port)
+     * holds the car's last TLS session, so each car offers its own session ticket (never another car's: every car has
+     * its own client and context).
+     */
+    Connected reconnect(int maxInFlight) {
+        return connectClients(maxInFlight);
+    }
+
+    private Connected connectClients(int maxInFlight) {
         Latencies latencies = new Latencies();
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> firstError = new AtomicReference<>("");
@@ -98,8 +113,7 @@ final class CarClients implements AutoCloseable {
         if (unfinished > 0) {
             firstError.compareAndSet("", unfinished + " cars not connected within " + waitS + " s");
         }
-        return new Connected(
-                new CarClients(cars, clients), failed.get() + unfinished, firstError.get(), seconds, latencies);
+        return new Connected(this, failed.get() + unfinished, firstError.get(), seconds, latencies);
     }
 
     int size() {

@@ -1,14 +1,22 @@
 package io.tsunagu.bench.load;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code connect-storm}: every car (default 10,000, as issue 3 asks) connects with its client certificate as fast as the target
- * completes handshakes, as after a server restart. Reports handshakes per second, the time until all are connected and
- * the server's resident memory per connected idle car (VmRSS delta / cars; for a JVM this includes heap the collector
- * has not given back, so it is an upper bound).
+ * {@code connect-storm}: every car (default 10,000, as issue 3 asks) connects with its client certificate as fast as the
+ * target completes handshakes, as after a server restart (the cold storm: full handshakes); then all disconnect and
+ * reconnect at once with the same client objects (the resumed storm: each car offers the TLS 1.3 session ticket of its
+ * own last session, as cars do after sleep, a tunnel or a cell handover). Reports, per storm and target, handshakes per
+ * second, the time until all are connected and the server's resident memory per connected idle car (VmRSS delta /
+ * cars; for a JVM this includes heap the collector has not given back, so it is an upper bound). For Tsunagu the
+ * gateway's own count of resumed handshakes is printed too ({@code resumedHandshakes}).
  *
  * <p>At most {@value #IN_FLIGHT} connects are outstanding per target (each CONNACK or failure starts the next car):
  * Mosquitto 2.0 listens with a fixed backlog of 100, so thousands of SYNs at once overflow its accept queue and the
@@ -17,6 +25,7 @@ import java.util.Map;
  * can overflow; the kernel's overflow counters are printed per target to show it.
  */
 final class ConnectStormScenario implements Scenario {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectStormScenario.class);
     private static final long SETTLE_MS = 1_000;
     /** Connects outstanding per target: Mosquitto's listen backlog (100, fixed in its source). */
     static final int IN_FLIGHT = 100;
@@ -39,55 +48,81 @@ final class ConnectStormScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchContext context, ScenarioSettings settings) {
         List<CarIdentity> cars = context.cars(settings.vehicles());
-        List<String> notes = new ArrayList<>(List.of(
-                "connect/s = handshakes per second over the storm; latency = TCP connect to CONNACK per car; at most "
-                        + IN_FLIGHT + " connects outstanding per target (Mosquitto's listen backlog).",
-                "Tsunagu also checks CN = client id and the registry's revocation state; Mosquitto only the"
-                        + " CA signature (no CRL configured)."));
-        Measurement tsunagu = measure(context.tsunagu(), cars, notes);
-        Measurement mosquitto = measure(context.mosquittoTarget(), cars, notes);
+        List<String> notes = new ArrayList<>(
+                List.of(
+                        "connect/s = handshakes per second over the storm; latency = TCP connect to CONNACK per car; at most "
+                                + IN_FLIGHT + " connects outstanding per target (Mosquitto's listen backlog).",
+                        "cold = every car's first connect (full handshakes); resumed = all disconnected, then every car"
+                                + " reconnects with its own saved TLS session (the same client object).",
+                        "Tsunagu also checks CN = client id, validity and the registry's revocation state at every CONNECT"
+                                + " (resumed or not); Mosquitto only the CA signature in full handshakes (no CRL configured)."));
+        Optional<ChildServer> server = Optional.of(context.server());
+        List<Measurement> tsunagu = storms(context.tsunagu(), cars, notes, server);
+        List<Measurement> mosquitto = storms(context.mosquittoTarget(), cars, notes, Optional.empty());
+        Map<String, Double> ratios = new HashMap<>();
+        ScenarioResult.ratios(tsunagu.get(0), mosquitto.get(0)).forEach((k, v) -> ratios.put("cold." + k, v));
+        ScenarioResult.ratios(tsunagu.get(1), mosquitto.get(1)).forEach((k, v) -> ratios.put("resumed." + k, v));
         return new ScenarioResult(
                 name(),
                 Map.of("cars", settings.vehicles()),
-                List.of(tsunagu, mosquitto),
-                ScenarioResult.ratios(tsunagu, mosquitto),
+                List.of(tsunagu.get(0), mosquitto.get(0), tsunagu.get(1), mosquitto.get(1)),
+                ratios,
                 notes);
     }
 
-    private static Measurement measure(Target target, List<CarIdentity> cars, List<String> notes) {
+    /** The cold storm, then (all disconnected) the resumed storm with the same clients; both measurements. */
+    private static List<Measurement> storms(
+            Target target, List<CarIdentity> cars, List<String> notes, Optional<ChildServer> server) {
+        CarClients[] clients = new CarClients[1];
+        Measurement cold = measure(target, "cold", cars.size(), notes, server, () -> {
+            CarClients.Connected connected = CarClients.connect(cars, target, IN_FLIGHT);
+            clients[0] = connected.clients();
+            return connected;
+        });
+        clients[0].close();
+        ChildServer.sleep(SETTLE_MS);
+        Measurement resumed =
+                measure(target, "resumed", cars.size(), notes, server, () -> clients[0].reconnect(IN_FLIGHT));
+        clients[0].close();
+        return List.of(cold, resumed);
+    }
+
+    private static Measurement measure(
+            Target target,
+            String storm,
+            int cars,
+            List<String> notes,
+            Optional<ChildServer> server,
+            Supplier<CarClients.Connected> connect) {
+        String name = target.name() + " " + storm;
         long rssBefore = target.meter().rssBytes();
+        long resumedBefore = server.map(GatewayMetrics::resumedHandshakes).orElse(0L);
         KernelTcpCounters kernelBefore = KernelTcpCounters.now();
+        LOG.info("{}: storm of {} cars starts", name, cars); // times for a profile's window
         MeasuredInterval interval = MeasuredInterval.start(target.meter());
-        CarClients.Connected connected = CarClients.connect(cars, target, IN_FLIGHT);
+        CarClients.Connected connected = connect.get();
         MeasuredInterval.Snapshot snapshot = interval.stop();
+        LOG.info("{}: storm ended after {} s", name, String.format("%.1f", snapshot.seconds()));
         KernelTcpCounters kernel = KernelTcpCounters.now().since(kernelBefore);
         if (connected.failed() > 0) {
-            notes.add(target.name() + ": " + connected.failed() + " connects failed, first: " + connected.firstError());
+            notes.add(name + ": " + connected.failed() + " connects failed, first: " + connected.firstError());
         }
-        try (CarClients clients = connected.clients()) {
-            ChildServer.sleep(SETTLE_MS);
-            long rssAfter = target.meter().rssBytes();
-            long ok = cars.size() - connected.failed();
-            return Measurement.of(
-                    target.name(),
-                    "connect",
-                    snapshot,
-                    ok,
-                    connected.failed(),
-                    0,
-                    0,
-                    connected.latencies(),
-                    Map.of(
-                            "allConnectedS",
-                            connected.seconds(),
-                            "rssDeltaKbPerCar",
-                            (rssAfter - rssBefore) / 1024.0 / Math.max(ok, 1),
-                            "rssAfterMb",
-                            rssAfter / 1024.0 / 1024.0,
-                            "listenOverflows",
-                            (double) kernel.listenOverflows(),
-                            "synCookies",
-                            (double) kernel.synCookies()));
-        }
+        ChildServer.sleep(SETTLE_MS);
+        long rssAfter = target.meter().rssBytes();
+        long ok = cars - connected.failed();
+        Map<String, Double> extras = new HashMap<>(Map.of(
+                "allConnectedS",
+                connected.seconds(),
+                "rssDeltaKbPerCar",
+                (rssAfter - rssBefore) / 1024.0 / Math.max(ok, 1),
+                "rssAfterMb",
+                rssAfter / 1024.0 / 1024.0,
+                "listenOverflows",
+                (double) kernel.listenOverflows(),
+                "synCookies",
+                (double) kernel.synCookies()));
+        server.ifPresent(
+                s -> extras.put("resumedHandshakes", (double) (GatewayMetrics.resumedHandshakes(s) - resumedBefore)));
+        return Measurement.of(name, "connect", snapshot, ok, connected.failed(), 0, 0, connected.latencies(), extras);
     }
 }

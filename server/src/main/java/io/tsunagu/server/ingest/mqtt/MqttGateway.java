@@ -54,6 +54,8 @@ public final class MqttGateway implements AutoCloseable {
     private final SessionRegistry sessions = new SessionRegistry();
     private final GatewayContext context;
     private final HandshakeFailures handshakeFailures;
+    private final Clock clock;
+    private @Nullable GatewayResumption resumption;
     private @Nullable EventLoopGroup acceptor;
     private @Nullable EventLoopGroup workers;
     private @Nullable Channel listener;
@@ -70,10 +72,11 @@ public final class MqttGateway implements AutoCloseable {
             Metrics metrics,
             Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.tracker = new ConnectionTracker(connections, clock);
         this.handshakeFailures = new HandshakeFailures(metrics);
         this.context = new GatewayContext(
-                new VehicleAuthenticator(trust, metrics),
+                new VehicleAuthenticator(trust, metrics, clock),
                 sessions,
                 tracker,
                 new InboundPublishes(pipeline, commands),
@@ -96,7 +99,12 @@ public final class MqttGateway implements AutoCloseable {
         transport = wanted.resolve();
         SslContext tls = GatewayTls.serverContext(config);
         this.tls = tls;
+        GatewayResumption resumption = GatewayResumption.configure(tls, config.resumption(), config.workDir(), clock);
+        this.resumption = resumption;
         acceptor = transport.group(1, "tsunagu-mqtt-accept");
+        // A rotation writes one small file every few hours: the acceptor thread can afford it, the I/O loops need not.
+        long checkMs = GatewayResumption.checkInterval(config.resumption()).toMillis();
+        acceptor.scheduleAtFixedRate(this::rotateTicketKeys, checkMs, checkMs, TimeUnit.MILLISECONDS);
         workers = transport.group(WORKER_THREADS, "tsunagu-mqtt-io");
         workers.scheduleAtFixedRate(context.inbound()::sweepDeadlines, 1, 1, TimeUnit.SECONDS);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -110,6 +118,7 @@ public final class MqttGateway implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         channels.add(channel);
                         SslHandler ssl = tls.newHandler(channel.alloc());
+                        resumption.newConnection(ssl.engine());
                         // In a connect storm handshakes queue behind each other on two cores: be patient with them.
                         ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
                         channel.pipeline()
@@ -140,6 +149,17 @@ public final class MqttGateway implements AutoCloseable {
                 config.bindAddress(),
                 port(),
                 transport);
+    }
+
+    /** Rotates the TLS session ticket key if it is due (scheduled; tests call it after moving their clock). */
+    boolean rotateTicketKeys() {
+        GatewayResumption current = resumption;
+        try {
+            return current != null && current.rotateIfDue();
+        } catch (RuntimeException e) {
+            LOG.warn("MQTT gateway: TLS ticket key rotation failed: {}", e.toString());
+            return false;
+        }
     }
 
     /** The socket transport in use once started ({@link GatewayTransport#AUTO} before). */

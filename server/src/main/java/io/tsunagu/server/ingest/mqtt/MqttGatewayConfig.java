@@ -12,10 +12,11 @@ import java.nio.file.Path;
  * @param storePassword password of both stores
  * @param maxPacketBytes MQTT packets larger than this end the connection (DISCONNECT 0x95; protects memory); the
  *     per-message telemetry limit of the ingest pipeline is lower and answered with a reason code instead
- * @param workDir the gateway's directory (holds the TLS stores' directory; the gateway itself keeps no state)
+ * @param workDir the gateway's directory (holds the TLS stores' directory and the TLS session ticket keys)
  * @param receiveMaximum QoS 1 publishes a car may have unacknowledged on one connection (MQTT 5 Receive Maximum,
  *     1..65,535); more end the connection (DISCONNECT 0x93)
  * @param tlsProvider the TLS implementation ({@link TlsProvider#AUTO}: OpenSSL where its native library loads)
+ * @param resumption TLS session resumption (stateless tickets; the keys live in {@code workDir})
  */
 public record MqttGatewayConfig(
         String bindAddress,
@@ -26,7 +27,8 @@ public record MqttGatewayConfig(
         int maxPacketBytes,
         Path workDir,
         int receiveMaximum,
-        TlsProvider tlsProvider) {
+        TlsProvider tlsProvider,
+        TlsResumption resumption) {
     /** Receive Maximum advertised to cars unless configured: enough to keep a connection busy across commits. */
     public static final int DEFAULT_RECEIVE_MAXIMUM = 1024;
 
@@ -37,6 +39,30 @@ public record MqttGatewayConfig(
         if (maxPacketBytes < 128) {
             throw new IllegalArgumentException("maxPacketBytes must be at least 128, got " + maxPacketBytes);
         }
+    }
+
+    /** With the resumption of the system properties ({@link TlsResumption#configured()}: on, 12 hours). */
+    public MqttGatewayConfig(
+            String bindAddress,
+            int port,
+            Path keyStore,
+            Path trustStore,
+            String storePassword,
+            int maxPacketBytes,
+            Path workDir,
+            int receiveMaximum,
+            TlsProvider tlsProvider) {
+        this(
+                bindAddress,
+                port,
+                keyStore,
+                trustStore,
+                storePassword,
+                maxPacketBytes,
+                workDir,
+                receiveMaximum,
+                tlsProvider,
+                TlsResumption.configured());
     }
 
     /** With the TLS provider of the system property {@value TlsProvider#PROPERTY} (default: auto). */

@@ -55,7 +55,19 @@ final class GatewayFixture implements AutoCloseable {
             TlsProvider tls,
             CertificateTrust trust,
             GatewayTransport transport) {
-        Clock clock = Clock.systemUTC();
+        this(dir, receiveMaximum, maxPacketBytes, tls, trust, transport, TlsResumption.configured(), Clock.systemUTC());
+    }
+
+    /** A gateway with the given session resumption and clock (the gateway's: CONNECT checks, ticket key rotation). */
+    GatewayFixture(
+            Path dir,
+            int receiveMaximum,
+            int maxPacketBytes,
+            TlsProvider tls,
+            CertificateTrust trust,
+            GatewayTransport transport,
+            TlsResumption resumption,
+            Clock clock) {
         authority = CertificateAuthority.open(dir.resolve("ca"), clock);
         ServerIdentity identity = authority.serverIdentity(List.of("localhost"), List.of("127.0.0.1"));
         char[] password = "fixture".toCharArray();
@@ -68,7 +80,8 @@ final class GatewayFixture implements AutoCloseable {
                 maxPacketBytes,
                 dir,
                 receiveMaximum,
-                tls);
+                tls,
+                resumption);
         pipeline = new IngestPipeline(
                 new IngestConfig(64 * 1024, 0, 0, 200_000),
                 SignalCatalog.vss6(),

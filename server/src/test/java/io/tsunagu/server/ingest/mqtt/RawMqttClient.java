@@ -15,8 +15,11 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.internal.tcnative.SSL;
 import io.netty.util.ReferenceCountUtil;
 import io.tsunagu.server.fleet.IssuedCredentials;
 import io.tsunagu.server.fleet.PemKeys;
@@ -37,28 +40,31 @@ final class RawMqttClient implements AutoCloseable {
 
     private final Channel channel;
     private final BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+    /** Read when the handshake completes: once the connection closes the TLS handler is gone from the pipeline. */
+    private volatile boolean sessionReused;
 
     private RawMqttClient(int port, Optional<IssuedCredentials> identity, String caPem) throws Exception {
-        SslContextBuilder ssl = SslContextBuilder.forClient().protocols("TLSv1.3");
-        if (identity.isPresent()) {
-            char[] password = "test".toCharArray();
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            IssuedCredentials c = identity.get();
-            keys.init(
-                    PemKeys.keyStore(c.certificatePem(), c.privateKeyPem(), c.caCertificatePem(), password), password);
-            ssl.keyManager(keys);
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(PemKeys.trustStore(caPem));
-        SslContext context = ssl.trustManager(trust).build();
+        this(port, clientContext(identity, caPem), port);
+    }
+
+    /**
+     * Connects to {@code port} with {@code context}; the TLS engine is made for {@code localhost:peerPort}, the key of
+     * the context's client session cache, so a car reconnecting with the same context may resume its session.
+     */
+    private RawMqttClient(int port, SslContext context, int peerPort) throws Exception {
         channel = new Bootstrap()
                 .group(GROUP)
                 .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        SslHandler ssl = context.newHandler(ch.alloc(), "localhost", peerPort);
+                        ssl.handshakeFuture()
+                                .addListener(done -> sessionReused = done.isSuccess()
+                                        && ssl.engine() instanceof ReferenceCountedOpenSslEngine engine
+                                        && SSL.isSessionReused(engine.sslPointer()));
                         ch.pipeline()
-                                .addLast(context.newHandler(ch.alloc(), "localhost", port))
+                                .addLast(ssl)
                                 .addLast(new MqttDecoder(1024 * 1024))
                                 .addLast(MqttEncoder.INSTANCE)
                                 .addLast(new SimpleChannelInboundHandler<MqttMessage>() {
@@ -72,6 +78,35 @@ final class RawMqttClient implements AutoCloseable {
                 .connect("localhost", port)
                 .sync()
                 .channel();
+    }
+
+    /** A client TLS context (OpenSSL where it loads) with the car's certificate; it caches the car's sessions. */
+    static SslContext clientContext(Optional<IssuedCredentials> identity, String caPem) throws Exception {
+        SslContextBuilder ssl = SslContextBuilder.forClient().protocols("TLSv1.3");
+        if (identity.isPresent()) {
+            char[] password = "test".toCharArray();
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            IssuedCredentials c = identity.get();
+            keys.init(
+                    PemKeys.keyStore(c.certificatePem(), c.privateKeyPem(), c.caCertificatePem(), password), password);
+            ssl.keyManager(keys);
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(PemKeys.trustStore(caPem));
+        return ssl.trustManager(trust).build();
+    }
+
+    /**
+     * Connected over TLS with {@code context} (from {@link #clientContext}), whose session cache holds the sessions of
+     * {@code localhost:peerPort}: the same context and peer port resume the car's last session where the server allows.
+     */
+    static RawMqttClient open(int port, SslContext context, int peerPort) throws Exception {
+        return new RawMqttClient(port, context, peerPort);
+    }
+
+    /** Whether this connection's TLS handshake resumed a session (the client's OpenSSL engine says so). */
+    boolean sessionReused() {
+        return sessionReused;
     }
 
     /** Connected over TLS with the car's certificate; no MQTT CONNECT sent yet. */
