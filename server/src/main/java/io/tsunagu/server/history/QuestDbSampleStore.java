@@ -66,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * purges applied WAL segments, and a table apply that was not synced could not be redone from them after a power loss
  * (the table's own transaction file would claim it applied).
  *
+ * <p><b>The WAL writer is renewed</b> once the table knows series it does not ({@link WalWriterRenewal}): QuestDB's
+ * pooled writer keeps the symbol counts of the table it was created on and would otherwise write every later series
+ * again, as a symbol-map diff, on every commit (issue 3, docs/architecture.md "Storage cost per message").
+ *
  * <p>Threading: {@link #appendDurably} and {@link #retain} serialize on one lock (call appends from one thread); reads
  * are thread-safe and run concurrently with writes and with the apply thread.
  */
