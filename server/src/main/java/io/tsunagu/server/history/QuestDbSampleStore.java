@@ -22,6 +22,7 @@ import io.tsunagu.server.history.internal.SeriesDirectory;
 import io.tsunagu.server.history.internal.StoredRows;
 import io.tsunagu.server.history.internal.ValueColumns;
 import io.tsunagu.server.history.internal.WalApplier;
+import io.tsunagu.server.history.internal.WalWriterRenewal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * transaction log are fsynced on commit, so a returned append survives a power loss. The apply stays synced too: QuestDB
  * purges applied WAL segments, and a table apply that was not synced could not be redone from them after a power loss
  * (the table's own transaction file would claim it applied).
+ *
+ * <p><b>The WAL writer is renewed</b> once the table knows series it does not ({@link WalWriterRenewal}): QuestDB's
+ * pooled writer keeps the symbol counts of the table it was created on and would otherwise write every later series
+ * again, as a symbol-map diff, on every commit (issue 3, docs/architecture.md "Storage cost per message").
  *
  * <p>Threading: {@link #appendDurably} and {@link #retain} serialize on one lock (call appends from one thread); reads
  * are thread-safe and run concurrently with writes and with the apply thread.
@@ -112,6 +117,7 @@ public final class QuestDbSampleStore implements SampleStore {
     private final QuestDbHistoryQueries queries;
     private final ColdPartitions cold;
     private final StoredRows storedRows;
+    private final WalWriterRenewal walWriterRenewal;
     private final boolean ackBeforeApply;
     private volatile boolean closed;
 
@@ -131,6 +137,8 @@ public final class QuestDbSampleStore implements SampleStore {
                 applier::visibilityVersion);
         this.cold = new ColdPartitions(TABLE, engine, reader, sql -> execute(engine, sql), this::applyWal);
         this.storedRows = new StoredRows(reader);
+        this.walWriterRenewal =
+                new WalWriterRenewal(engine, table, WalWriterRenewal.CHECK_INTERVAL_MS, System::nanoTime);
     }
 
     /**
@@ -258,33 +266,41 @@ public final class QuestDbSampleStore implements SampleStore {
     private void writeWal(List<Sample> samples) {
         WalCommitEvent event = new WalCommitEvent();
         event.begin();
+        boolean renew;
         try (WalWriter writer = engine.getWalWriter(table)) {
             try {
-                for (Sample sample : samples) {
-                    TableWriter.Row row =
-                            writer.newRow(Micros.ofMillis(sample.tsMs()).value());
-                    row.putSym(VIN, sample.vin().value());
-                    row.putSym(PATH, sample.path());
-                    row.putSym(SERIES, SamplesTable.series(sample.vin(), sample.path()));
-                    row.putLong(SEQ, sample.seq());
-                    row.putByte(KIND, columns.kind(sample.value()));
-                    row.putDouble(NUM, columns.number(sample.value()));
-                    String text = columns.text(sample.value());
-                    if (text != null) {
-                        row.putVarchar(TXT, new Utf8String(text));
-                    }
-                    row.append();
-                }
+                appendRows(writer, samples);
                 writer.commit();
             } catch (RuntimeException e) {
                 writer.rollback();
                 throw e;
             }
+            renew = walWriterRenewal.due(writer);
         } catch (RuntimeException e) {
             throw new TsunaguException("history_write_failed", "history append failed: " + e.getMessage(), true, e);
         }
+        if (renew) {
+            walWriterRenewal.renew(); // the writer is back in the pool, committed: see WalWriterRenewal
+        }
         event.samples = samples.size();
         event.commit();
+    }
+
+    private void appendRows(WalWriter writer, List<Sample> samples) {
+        for (Sample sample : samples) {
+            TableWriter.Row row = writer.newRow(Micros.ofMillis(sample.tsMs()).value());
+            row.putSym(VIN, sample.vin().value());
+            row.putSym(PATH, sample.path());
+            row.putSym(SERIES, SamplesTable.series(sample.vin(), sample.path()));
+            row.putLong(SEQ, sample.seq());
+            row.putByte(KIND, columns.kind(sample.value()));
+            row.putDouble(NUM, columns.number(sample.value()));
+            String text = columns.text(sample.value());
+            if (text != null) {
+                row.putVarchar(TXT, new Utf8String(text));
+            }
+            row.append();
+        }
     }
 
     /**
