@@ -39,6 +39,13 @@ public final class QuestDbHistoryQueries {
     /** The most rows of the whole table in a range for which a car's raw page scans the range by time. */
     public static final long SCAN_MAX_ROWS = 16_000_000L;
 
+    /**
+     * System property overriding {@link #SCAN_MAX_ROWS} in the store (a measured constant of this machine kind; the
+     * benchmark sets it to time each plan on the same data): 0 reads a car's range through the series index whenever
+     * its partitions are native, a huge value always scans.
+     */
+    public static final String SCAN_MAX_ROWS_PROPERTY = "tsunagu.history.scanMaxRows";
+
     /** A scanned range is read in windows, the first this fraction of the range, each next one twice as long. */
     private static final long SCAN_FIRST_WINDOWS = 16;
 
@@ -136,7 +143,7 @@ public final class QuestDbHistoryQueries {
         return reader.withPageFrames(
                 FrameScan.SQL,
                 List.of(QuestDbReader.Micros.ofMillis(fromMs), QuestDbReader.Micros.ofMillis(query.toMs())),
-                frames -> FrameScan.page(frames, query.vin().value(), scanMaxRows, columns, query.limit(), after));
+                frames -> FrameScan.page(frames, query.vin(), series, scanMaxRows, columns, query.limit(), after));
     }
 
     /** The newest sample per path of one car, ordered by path. */
