@@ -12,17 +12,19 @@ import java.util.List;
 
 /**
  * A car's raw rows of a time range read through the {@code series} index of the range's page frames: for each
- * partition, the row ids of each of the car's series inside the range's row span, merged by row id (table order, which
- * is time order within a partition), each row then read from the frame's column pages into a {@link RawPageBuilder}.
- * The work follows the car's rows in the range, not the table's: a full fleet's hour holds 720 M table rows, a car's
- * 72,000.
+ * partition, the row ids of each of the car's series inside the range's row span, put in ascending order (table order,
+ * which is time order within a partition), each row then read from the frame's column pages into a {@link
+ * RawPageBuilder}. The work follows the car's rows in the range, not the table's: a full fleet's hour holds 720 M
+ * table rows, a car's 72,000, and the scan by time ({@link FrameScan}) compares a key on every table row.
  *
- * <p><b>Backward cursors.</b> QuestDB keeps a series' row ids in a linked list of value blocks (32 ids each here), so a
- * cursor seeks its first id by walking blocks one by one: the forward cursor from the partition's first block, the
+ * <p><b>Backward, unbounded cursors.</b> QuestDB keeps a series' row ids in a linked list of value blocks (32 ids each
+ * here), so a cursor reaches its first id by walking blocks one by one: the forward cursor from the partition's first
+ * block (the day's ~2,600 blocks per series before a late hour, on every page: the merged SQL cursors' cost), the
  * backward one from its last. A history read is nearly always recent (a car's last hour ends at the partition's end),
- * so each series is read backward, from the range's last row down to the page's first, into one buffer, and the
- * buffers are merged ascending. The forward cursor walked the day's ~2,600 blocks per series on every page before the
- * range's first id (the third session's profile). A range far from its partition's end pays the walk from that end.
+ * so each series is read backward from its newest id down to the page's first row. The cursor is asked for every id
+ * and the range applied here: QuestDB 9.3.4's backward cursor with a lower bound above 0 returned ids below it, and
+ * other series' rows, in this project's tests. A range far from its partition's end reads the ids after it too
+ * (sequential reads, at most a day's per series).
  *
  * <p>The index values and the frames come from the same table reader (the frame cursor's), bounded by the frames' row
  * spans, so rows appended meanwhile are not seen: one state of the table. Not thread-safe: one per page.
@@ -141,9 +143,9 @@ final class SeriesIndexRead {
     }
 
     /**
-     * Offers the ids in ascending order, each row read from its frame; false once the page is complete. The ids are the
-     * series' descending runs one after the other, which the JDK's sort detects and merges (a few sequential passes
-     * for 20 runs; a binary heap over the runs cost about 70 ns a row).
+     * Sorts {@code ids[0, size)} and offers them in that order, each row read from its frame; false once the page is
+     * complete. The ids are the series' descending runs one after the other, which the JDK's sort detects and merges
+     * (a few sequential passes for 20 runs; a binary heap over the runs cost about 70 ns a row).
      */
     private boolean offerInOrder(long[] ids, int size, List<FrameScan.Pages> frames) {
         Arrays.sort(ids, 0, size);
