@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * window ahead of the cursor, and twice where windows overlapped), and there is no per-row record, point or value
  * object. One frame cursor holds one table reader, so a page is one state of the table: no append n+1 without n.
  *
+ * <p>Above the caller's row limit the same frames are read through the {@code series} index instead ({@link
+ * SeriesIndexRead}): the comparison costs every table row of the range, the index only the car's rows.
+ *
  * <p>Column pages of a native partition only: a Parquet (cold) partition has none, and the caller reads the page by
  * SQL instead. A column added after a partition was written has no page there (address 0): its values are null.
  * Thread-safe (stateless).

@@ -36,7 +36,13 @@ public final class QuestDbHistoryQueries {
     /** Signals whose fleet-wide latest statements are kept (each holds a literal per car). */
     private static final int MAX_FLEET_LATEST_PLANS = 16;
 
-    /** The most rows of the whole table in a range for which a car's raw page scans the range by time. */
+    /**
+     * The most rows of the whole table in a range for which a car's raw page scans the range by time (the {@code vin}
+     * key of every row, {@link FrameScan}); above it the car's series are read through the series index of the same
+     * page frames ({@link SeriesIndexRead}), whose cost follows the car's rows. Measured on this machine kind
+     * (docs/architecture.md, "A car's raw hour at full density"). A range with a Parquet day uses the same limit
+     * between the SQL windows and the merged series cursors.
+     */
     public static final long SCAN_MAX_ROWS = 16_000_000L;
 
     /**
