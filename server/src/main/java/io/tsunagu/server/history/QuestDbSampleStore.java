@@ -133,7 +133,7 @@ public final class QuestDbSampleStore implements SampleStore {
                 columns,
                 catalog,
                 new SeriesDirectory(engine, table),
-                QuestDbHistoryQueries.SCAN_MAX_ROWS,
+                Long.getLong(QuestDbHistoryQueries.SCAN_MAX_ROWS_PROPERTY, QuestDbHistoryQueries.SCAN_MAX_ROWS),
                 applier::visibilityVersion);
         this.cold = new ColdPartitions(TABLE, engine, reader, sql -> execute(engine, sql), this::applyWal);
         this.storedRows = new StoredRows(reader);

@@ -4,12 +4,12 @@ import io.questdb.cairo.VarcharTypeDriver;
 import io.questdb.cairo.sql.PageFrame;
 import io.questdb.cairo.sql.PageFrameCursor;
 import io.questdb.cairo.sql.PartitionFormat;
-import io.questdb.cairo.sql.StaticSymbolTable;
 import io.questdb.cairo.sql.SymbolTable;
 import io.questdb.std.Numbers;
 import io.questdb.std.str.Utf8Sequence;
 import io.questdb.std.str.Utf8SplitString;
 import io.questdb.std.str.Utf8s;
+import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.history.HistoryPage;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * The frames come lazily in time order, so the scan stops with the page (QuestDB's JIT filter reduced every frame of its
  * window ahead of the cursor, and twice where windows overlapped), and there is no per-row record, point or value
  * object. One frame cursor holds one table reader, so a page is one state of the table: no append n+1 without n.
+ *
+ * <p>Above the caller's row limit the same frames are read through the {@code series} index instead ({@link
+ * SeriesIndexRead}): the comparison costs every table row of the range, the index only the car's rows.
  *
  * <p>Column pages of a native partition only: a Parquet (cold) partition has none, and the caller reads the page by
  * SQL instead. A column added after a partition was written has no page there (address 0): its values are null.
@@ -35,8 +38,6 @@ final class FrameScan {
 
     /** Why a scan gave no page. */
     enum Refusal {
-        /** The table holds more rows in the range than the caller's limit. */
-        TOO_MANY_ROWS,
         /** A partition of the range is not in QuestDB's native format (Parquet). */
         NOT_NATIVE
     }
@@ -55,26 +56,33 @@ final class FrameScan {
     private FrameScan() {}
 
     /**
-     * The page of {@code vin}'s rows in the cursor's range (from {@link #SQL}), unless the range holds more than
-     * {@code maxRows} table rows or a partition that is not native.
+     * The page of {@code vin}'s rows in the cursor's range (from {@link #SQL}), unless a partition of the range is not
+     * native. At most {@code maxScanRows} table rows in the range: the {@code vin} keys of every row are compared; more:
+     * the car's series are read through the {@code series} index ({@link SeriesIndexRead}), whose cost follows the
+     * car's rows, not the fleet's.
      */
     static Outcome page(
             PageFrameCursor frames,
-            String vin,
-            long maxRows,
+            Vin vin,
+            SeriesDirectory series,
+            long maxScanRows,
             ValueColumns columns,
             int limit,
             Optional<PageCursor> after) {
-        Optional<Refusal> refusal = check(frames, maxRows);
-        if (refusal.isPresent()) {
-            return Outcome.refused(refusal.get());
+        Optional<Long> rows = check(frames);
+        if (rows.isEmpty()) {
+            return Outcome.refused(Refusal.NOT_NATIVE);
         }
         frames.toTop();
-        StaticSymbolTable vins = frames.getSymbolTable(SamplesTable.VIN);
         RawPageBuilder page = new RawPageBuilder(limit, after, columns, frames.getSymbolTable(SamplesTable.PATH));
-        int vinKey = vins.keyOf(vin);
+        Utf8SplitString text = new Utf8SplitString();
+        if (rows.get() > maxScanRows) {
+            SeriesIndexRead.read(
+                    frames, series.keysOf(vin, frames.getSymbolTable(SamplesTable.SERIES)), limit, page, text);
+            return Outcome.of(page.finish());
+        }
+        int vinKey = frames.getSymbolTable(SamplesTable.VIN).keyOf(vin.value());
         if (vinKey != SymbolTable.VALUE_NOT_FOUND && vinKey != SymbolTable.VALUE_IS_NULL) {
-            Utf8SplitString text = new Utf8SplitString();
             PageFrame frame;
             while ((frame = frames.next()) != null && scan(frame, vinKey, page, text)) {
                 // the next frame
@@ -83,20 +91,17 @@ final class FrameScan {
         return Outcome.of(page.finish());
     }
 
-    /** Counts the range's rows (each frame knows its row span: no data read) and checks every frame's format. */
-    private static Optional<Refusal> check(PageFrameCursor frames, long maxRows) {
+    /** The range's table rows (each frame knows its row span: no data read), or empty if a frame is not native. */
+    private static Optional<Long> check(PageFrameCursor frames) {
         long rows = 0;
         PageFrame frame;
         while ((frame = frames.next()) != null) {
             if (frame.getFormat() != PartitionFormat.NATIVE) {
-                return Optional.of(Refusal.NOT_NATIVE);
+                return Optional.empty();
             }
             rows += frame.getPartitionHi() - frame.getPartitionLo();
-            if (rows > maxRows) {
-                return Optional.of(Refusal.TOO_MANY_ROWS);
-            }
         }
-        return Optional.empty();
+        return Optional.of(rows);
     }
 
     /**
@@ -119,33 +124,27 @@ final class FrameScan {
                     | ((int) (first >>> 32) == vinKey)
                     | ((int) second == vinKey)
                     | ((int) (second >>> 32) == vinKey)) {
-                if (!offerMatches(frame, pages, vins, vinKey, row, row + 4, page, text)) {
+                if (!offerMatches(pages, vins, vinKey, row, row + 4, page, text)) {
                     return false;
                 }
             }
         }
-        return offerMatches(frame, pages, vins, vinKey, row, rows, page, text);
+        return offerMatches(pages, vins, vinKey, row, rows, page, text);
     }
 
     /** Offers the car's rows among {@code [lo, hi)}; false once the page is complete. */
     private static boolean offerMatches(
-            PageFrame frame,
-            Pages pages,
-            long vins,
-            int vinKey,
-            long lo,
-            long hi,
-            RawPageBuilder page,
-            Utf8SplitString text) {
+            Pages pages, long vins, int vinKey, long lo, long hi, RawPageBuilder page, Utf8SplitString text) {
         for (long row = lo; row < hi; row++) {
-            if (MEMORY.getInt(vins + (row << 2)) == vinKey && !offer(frame, pages, row, page, text)) {
+            if (MEMORY.getInt(vins + (row << 2)) == vinKey && !offer(pages, row, page, text)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean offer(PageFrame frame, Pages pages, long row, RawPageBuilder page, Utf8SplitString text) {
+    /** Offers row {@code row} of the frame {@code pages} were taken from (counted from its first row). */
+    static boolean offer(Pages pages, long row, RawPageBuilder page, Utf8SplitString text) {
         byte kind = pages.kind == 0 ? 0 : MEMORY.getByte(pages.kind + row);
         return page.offer(
                 Math.floorDiv(MEMORY.getLong(pages.ts + (row << 3)), 1000L),
@@ -153,34 +152,49 @@ final class FrameScan {
                 pages.seq == 0 ? Numbers.LONG_NULL : MEMORY.getLong(pages.seq + (row << 3)),
                 kind,
                 pages.num == 0 ? Double.NaN : MEMORY.getDouble(pages.num + (row << 3)),
-                kind > ValueColumns.LAST_NUMERIC ? readText(frame, row, text) : null);
+                kind > ValueColumns.LAST_NUMERIC ? readText(pages, row, text) : null);
     }
 
-    /** The frame's column page addresses a row is read from; 0 for a column top (null values). */
-    private record Pages(long ts, long path, long seq, long kind, long num) {
+    /**
+     * A frame's partition row span and the column page addresses its rows are read from (0 for a column top: null
+     * values). A copy: the cursor reuses its frame object, while the pages stay mapped as long as the cursor is open.
+     */
+    record Pages(
+            long partitionLo,
+            long partitionHi,
+            long ts,
+            long path,
+            long seq,
+            long kind,
+            long num,
+            long txtAux,
+            long txtAuxSize,
+            long txt,
+            long txtSize,
+            long series) {
         static Pages of(PageFrame frame) {
             return new Pages(
+                    frame.getPartitionLo(),
+                    frame.getPartitionHi(),
                     frame.getPageAddress(TS),
                     frame.getPageAddress(SamplesTable.PATH),
                     frame.getPageAddress(SamplesTable.SEQ),
                     frame.getPageAddress(SamplesTable.KIND),
-                    frame.getPageAddress(SamplesTable.NUM));
+                    frame.getPageAddress(SamplesTable.NUM),
+                    frame.getAuxPageAddress(SamplesTable.TXT),
+                    frame.getAuxPageSize(SamplesTable.TXT),
+                    frame.getPageAddress(SamplesTable.TXT),
+                    frame.getPageSize(SamplesTable.TXT),
+                    frame.getPageAddress(SamplesTable.SERIES));
         }
     }
 
-    private static @Nullable String readText(PageFrame frame, long row, Utf8SplitString view) {
-        long aux = frame.getAuxPageAddress(SamplesTable.TXT);
-        if (aux == 0) {
+    private static @Nullable String readText(Pages pages, long row, Utf8SplitString view) {
+        if (pages.txtAux == 0) {
             return null;
         }
-        long data = frame.getPageAddress(SamplesTable.TXT);
         Utf8Sequence value = VarcharTypeDriver.getSplitValue(
-                aux,
-                aux + frame.getAuxPageSize(SamplesTable.TXT),
-                data,
-                data + frame.getPageSize(SamplesTable.TXT),
-                row,
-                view);
+                pages.txtAux, pages.txtAux + pages.txtAuxSize, pages.txt, pages.txt + pages.txtSize, row, view);
         return value == null ? null : Utf8s.stringFromUtf8Bytes(value);
     }
 }

@@ -36,8 +36,21 @@ public final class QuestDbHistoryQueries {
     /** Signals whose fleet-wide latest statements are kept (each holds a literal per car). */
     private static final int MAX_FLEET_LATEST_PLANS = 16;
 
-    /** The most rows of the whole table in a range for which a car's raw page scans the range by time. */
+    /**
+     * The most rows of the whole table in a range for which a car's raw page scans the range by time (the {@code vin}
+     * key of every row, {@link FrameScan}); above it the car's series are read through the series index of the same
+     * page frames ({@link SeriesIndexRead}), whose cost follows the car's rows. Measured on this machine kind
+     * (docs/architecture.md, "A car's raw hour at full density"). A range with a Parquet day uses the same limit
+     * between the SQL windows and the merged series cursors.
+     */
     public static final long SCAN_MAX_ROWS = 16_000_000L;
+
+    /**
+     * System property overriding {@link #SCAN_MAX_ROWS} in the store (a measured constant of this machine kind; the
+     * benchmark sets it to time each plan on the same data): 0 reads a car's range through the series index whenever
+     * its partitions are native, a huge value always scans.
+     */
+    public static final String SCAN_MAX_ROWS_PROPERTY = "tsunagu.history.scanMaxRows";
 
     /** A scanned range is read in windows, the first this fraction of the range, each next one twice as long. */
     private static final long SCAN_FIRST_WINDOWS = 16;
@@ -136,7 +149,7 @@ public final class QuestDbHistoryQueries {
         return reader.withPageFrames(
                 FrameScan.SQL,
                 List.of(QuestDbReader.Micros.ofMillis(fromMs), QuestDbReader.Micros.ofMillis(query.toMs())),
-                frames -> FrameScan.page(frames, query.vin().value(), scanMaxRows, columns, query.limit(), after));
+                frames -> FrameScan.page(frames, query.vin(), series, scanMaxRows, columns, query.limit(), after));
     }
 
     /** The newest sample per path of one car, ordered by path. */

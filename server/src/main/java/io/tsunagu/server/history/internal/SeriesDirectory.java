@@ -3,9 +3,11 @@ package io.tsunagu.server.history.internal;
 import io.questdb.cairo.CairoEngine;
 import io.questdb.cairo.TableReader;
 import io.questdb.cairo.TableToken;
+import io.questdb.cairo.sql.StaticSymbolTable;
 import io.questdb.cairo.sql.SymbolTable;
 import io.tsunagu.protocol.Vin;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,9 @@ public final class SeriesDirectory {
     private final CairoEngine engine;
     private final TableToken table;
     private final Map<Vin, List<String>> pathsByCar = new HashMap<>();
+    /** Each car's series symbol keys, in the order of {@link #pathsByCar}. */
+    private final Map<Vin, int[]> keysByCar = new HashMap<>();
+
     private final Map<String, List<Vin>> carsByPath = new HashMap<>();
     private final Map<String, String> paths = new HashMap<>();
     private int knownSymbols;
@@ -46,21 +51,35 @@ public final class SeriesDirectory {
         return List.copyOf(carsByPath.getOrDefault(path, List.of()));
     }
 
+    /**
+     * The {@code series} symbol keys of {@code vin}'s series, read from {@code symbols} (the series column's symbol
+     * table of a cursor already open, so no table reader is opened here and the keys are those of that cursor's table
+     * state); empty for an unknown car.
+     */
+    public synchronized int[] keysOf(Vin vin, StaticSymbolTable symbols) {
+        refresh(symbols, symbols.getSymbolCount());
+        return keysByCar.getOrDefault(vin, new int[0]).clone();
+    }
+
     private void refresh() {
         try (TableReader reader = engine.getReader(table)) {
-            SymbolTable symbols = reader.getSymbolTable(SamplesTable.SERIES);
-            int count = reader.getSymbolMapReader(SamplesTable.SERIES).getSymbolCount();
-            for (int key = knownSymbols; key < count; key++) {
-                CharSequence series = symbols.valueOf(key);
-                if (series != null) {
-                    add(series.toString());
-                }
-            }
-            knownSymbols = Math.max(knownSymbols, count);
+            refresh(
+                    reader.getSymbolTable(SamplesTable.SERIES),
+                    reader.getSymbolMapReader(SamplesTable.SERIES).getSymbolCount());
         }
     }
 
-    private void add(String series) {
+    private void refresh(SymbolTable symbols, int count) {
+        for (int key = knownSymbols; key < count; key++) {
+            CharSequence series = symbols.valueOf(key);
+            if (series != null) {
+                add(key, series.toString());
+            }
+        }
+        knownSymbols = Math.max(knownSymbols, count);
+    }
+
+    private void add(int key, String series) {
         if (series.length() <= VIN_LENGTH + 1
                 || series.charAt(VIN_LENGTH) != SamplesTable.SEPARATOR
                 || !Vin.isValid(series.substring(0, VIN_LENGTH))) {
@@ -71,5 +90,9 @@ public final class SeriesDirectory {
         String path = paths.computeIfAbsent(series.substring(VIN_LENGTH + 1), p -> p); // one string per path
         carsByPath.computeIfAbsent(path, p -> new ArrayList<>()).add(vin);
         pathsByCar.computeIfAbsent(vin, v -> new ArrayList<>()).add(path);
+        int[] keys = keysByCar.getOrDefault(vin, new int[0]);
+        int[] grown = Arrays.copyOf(keys, keys.length + 1);
+        grown[keys.length] = key;
+        keysByCar.put(vin, grown);
     }
 }
