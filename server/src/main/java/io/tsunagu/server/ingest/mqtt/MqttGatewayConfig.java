@@ -41,53 +41,10 @@ public record MqttGatewayConfig(
         }
     }
 
-    /** With the resumption of the system properties ({@link TlsResumption#configured()}: on, 12 hours). */
-    public MqttGatewayConfig(
-            String bindAddress,
-            int port,
-            Path keyStore,
-            Path trustStore,
-            String storePassword,
-            int maxPacketBytes,
-            Path workDir,
-            int receiveMaximum,
-            TlsProvider tlsProvider) {
-        this(
-                bindAddress,
-                port,
-                keyStore,
-                trustStore,
-                storePassword,
-                maxPacketBytes,
-                workDir,
-                receiveMaximum,
-                tlsProvider,
-                TlsResumption.configured());
-    }
-
-    /** With the TLS provider of the system property {@value TlsProvider#PROPERTY} (default: auto). */
-    public MqttGatewayConfig(
-            String bindAddress,
-            int port,
-            Path keyStore,
-            Path trustStore,
-            String storePassword,
-            int maxPacketBytes,
-            Path workDir,
-            int receiveMaximum) {
-        this(
-                bindAddress,
-                port,
-                keyStore,
-                trustStore,
-                storePassword,
-                maxPacketBytes,
-                workDir,
-                receiveMaximum,
-                TlsProvider.configured());
-    }
-
-    /** With the default Receive Maximum ({@value #DEFAULT_RECEIVE_MAXIMUM}) and TLS provider. */
+    /**
+     * With the default Receive Maximum ({@value #DEFAULT_RECEIVE_MAXIMUM}), and the TLS provider and session resumption
+     * of the system properties ({@link TlsProvider#configured()}, {@link TlsResumption#configured()}).
+     */
     public MqttGatewayConfig(
             String bindAddress,
             int port,
@@ -96,6 +53,16 @@ public record MqttGatewayConfig(
             String storePassword,
             int maxPacketBytes,
             Path workDir) {
-        this(bindAddress, port, keyStore, trustStore, storePassword, maxPacketBytes, workDir, DEFAULT_RECEIVE_MAXIMUM);
+        this(
+                bindAddress,
+                port,
+                keyStore,
+                trustStore,
+                storePassword,
+                maxPacketBytes,
+                workDir,
+                DEFAULT_RECEIVE_MAXIMUM,
+                TlsProvider.configured(),
+                TlsResumption.configured());
     }
 }
