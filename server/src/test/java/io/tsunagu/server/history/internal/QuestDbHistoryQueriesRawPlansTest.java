@@ -8,7 +8,6 @@ import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.telemetry.SignalValue;
 import io.tsunagu.protocol.vss.SignalCatalog;
-import io.tsunagu.server.history.HistoryPage;
 import io.tsunagu.server.history.HistoryPoint;
 import io.tsunagu.server.history.HistoryQuery;
 import io.tsunagu.server.history.QuestDbSampleStore;
@@ -16,9 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -91,8 +88,12 @@ class QuestDbHistoryQueriesRawPlansTest {
         for (int limit : new int[] {1, 7, 500, 10_000}) {
             HistoryQuery query = HistoryQuery.raw(CAR, List.of(), T0, T0 + SPAN_MS, limit);
             List<HistoryPoint> expected = expected(CAR, List.of(), T0, T0 + SPAN_MS);
-            assertThat(allPages(byIndex, query)).as("merged, limit %d", limit).containsExactlyElementsOf(expected);
-            assertThat(allPages(byTime, query)).as("by time, limit %d", limit).containsExactlyElementsOf(expected);
+            assertThat(RawPages.all(byIndex, query))
+                    .as("merged, limit %d", limit)
+                    .containsExactlyElementsOf(expected);
+            assertThat(RawPages.all(byTime, query))
+                    .as("by time, limit %d", limit)
+                    .containsExactlyElementsOf(expected);
         }
     }
 
@@ -101,8 +102,12 @@ class QuestDbHistoryQueriesRawPlansTest {
         for (int limit : new int[] {3, 10_000}) {
             HistoryQuery query = HistoryQuery.raw(WIDE_CAR, List.of(), T0, T0 + SPAN_MS, limit);
             List<HistoryPoint> expected = expected(WIDE_CAR, List.of(), T0, T0 + SPAN_MS);
-            assertThat(allPages(byIndex, query)).as("sorted, limit %d", limit).containsExactlyElementsOf(expected);
-            assertThat(allPages(byTime, query)).as("by time, limit %d", limit).containsExactlyElementsOf(expected);
+            assertThat(RawPages.all(byIndex, query))
+                    .as("sorted, limit %d", limit)
+                    .containsExactlyElementsOf(expected);
+            assertThat(RawPages.all(byTime, query))
+                    .as("by time, limit %d", limit)
+                    .containsExactlyElementsOf(expected);
         }
     }
 
@@ -111,16 +116,16 @@ class QuestDbHistoryQueriesRawPlansTest {
         List<String> paths = List.of("Vehicle.S3", "Vehicle.S11", "Vehicle.Unknown");
         long from = T0 + 90 * 60_000L; // across the first midnight
         long to = T0 + 7 * 3_600_000L;
-        assertThat(allPages(byTime, HistoryQuery.raw(CAR, paths, from, to, 13)))
+        assertThat(RawPages.all(byTime, HistoryQuery.raw(CAR, paths, from, to, 13)))
                 .isNotEmpty()
                 .containsExactlyElementsOf(expected(CAR, paths, from, to));
     }
 
     @Test
     void repeatedMergedReadsGiveTheirTableReadersBack() {
-        List<HistoryPoint> first = allPages(byIndex, HistoryQuery.raw(CAR, List.of(), T0, T0 + SPAN_MS, 100));
+        List<HistoryPoint> first = RawPages.all(byIndex, HistoryQuery.raw(CAR, List.of(), T0, T0 + SPAN_MS, 100));
         for (int i = 0; i < 30; i++) { // 30 × 41 pages × 20 cursors: far more readers than the engine's pool holds
-            assertThat(allPages(byIndex, HistoryQuery.raw(CAR, List.of(), T0, T0 + SPAN_MS, 100)))
+            assertThat(RawPages.all(byIndex, HistoryQuery.raw(CAR, List.of(), T0, T0 + SPAN_MS, 100)))
                     .containsExactlyElementsOf(first);
         }
     }
@@ -142,35 +147,16 @@ class QuestDbHistoryQueriesRawPlansTest {
                 SamplesTable.NAME, reader, new ValueColumns(), SignalCatalog.vss6(), series, Long.MAX_VALUE, () -> 1L);
         List<String> paths = List.of("Vehicle.S3", "Vehicle.S11");
         for (QuestDbHistoryQueries queries : List.of(busy, applying)) {
-            assertThat(allPages(queries, HistoryQuery.raw(CAR, List.of(), T0, T0 + SPAN_MS, 500)))
+            assertThat(RawPages.all(queries, HistoryQuery.raw(CAR, List.of(), T0, T0 + SPAN_MS, 500)))
                     .containsExactlyElementsOf(expected(CAR, List.of(), T0, T0 + SPAN_MS));
-            assertThat(allPages(queries, HistoryQuery.raw(CAR, paths, T0, T0 + SPAN_MS, 500)))
+            assertThat(RawPages.all(queries, HistoryQuery.raw(CAR, paths, T0, T0 + SPAN_MS, 500)))
                     .containsExactlyElementsOf(expected(CAR, paths, T0, T0 + SPAN_MS));
         }
         assertThat(version.get()).as("the busy applier's version was checked").isGreaterThan(0);
     }
 
     private List<HistoryPoint> expected(Vin vin, List<String> paths, long from, long to) {
-        return stored.stream()
-                .filter(s -> s.vin().equals(vin) && s.tsMs() >= from && s.tsMs() < to)
-                .filter(s -> paths.isEmpty() || paths.contains(s.path()))
-                .sorted(Comparator.comparingLong(Sample::tsMs)
-                        .thenComparing(Sample::path)
-                        .thenComparingLong(Sample::seq))
-                .map(s -> new HistoryPoint(s.path(), s.tsMs(), s.value()))
-                .toList();
-    }
-
-    private static List<HistoryPoint> allPages(QuestDbHistoryQueries queries, HistoryQuery first) {
-        List<HistoryPoint> points = new ArrayList<>();
-        Optional<HistoryQuery> next = Optional.of(first);
-        while (next.isPresent()) {
-            HistoryQuery query = next.get();
-            HistoryPage page = queries.page(query);
-            points.addAll(page.points());
-            next = page.nextCursor().map(query::after);
-        }
-        return points;
+        return RawPages.expected(stored, vin, paths, from, to);
     }
 
     private static Sample sample(Random random, Vin vin, long ts, String path, long seq) {

@@ -8,7 +8,6 @@ import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.telemetry.SignalValue;
 import io.tsunagu.protocol.vss.SignalCatalog;
-import io.tsunagu.server.history.HistoryPage;
 import io.tsunagu.server.history.HistoryPoint;
 import io.tsunagu.server.history.HistoryQuery;
 import io.tsunagu.server.history.QuestDbSampleStore;
@@ -16,9 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,10 +116,10 @@ class QuestDbHistoryQueriesSeriesIndexPlanTest {
     private void assertSamePages(Vin vin, long from, long to, int limit) {
         HistoryQuery query = HistoryQuery.raw(vin, List.of(), from, to, limit);
         List<HistoryPoint> expected = expected(vin, from, to);
-        assertThat(allPages(byIndex, query))
+        assertThat(RawPages.all(byIndex, query))
                 .as("series index, %s [%d, %d) limit %d", vin, from, to, limit)
                 .containsExactlyElementsOf(expected);
-        assertThat(allPages(byTime, query))
+        assertThat(RawPages.all(byTime, query))
                 .as("by time, %s [%d, %d) limit %d", vin, from, to, limit)
                 .containsExactlyElementsOf(expected);
     }
@@ -144,24 +141,6 @@ class QuestDbHistoryQueriesSeriesIndexPlanTest {
     }
 
     private List<HistoryPoint> expected(Vin vin, long from, long to) {
-        return stored.stream()
-                .filter(s -> s.vin().equals(vin) && s.tsMs() >= from && s.tsMs() < to)
-                .sorted(Comparator.comparingLong(Sample::tsMs)
-                        .thenComparing(Sample::path)
-                        .thenComparingLong(Sample::seq))
-                .map(s -> new HistoryPoint(s.path(), s.tsMs(), s.value()))
-                .toList();
-    }
-
-    private static List<HistoryPoint> allPages(QuestDbHistoryQueries queries, HistoryQuery first) {
-        List<HistoryPoint> points = new ArrayList<>();
-        Optional<HistoryQuery> next = Optional.of(first);
-        while (next.isPresent()) {
-            HistoryQuery query = next.get();
-            HistoryPage page = queries.page(query);
-            points.addAll(page.points());
-            next = page.nextCursor().map(query::after);
-        }
-        return points;
+        return RawPages.expected(stored, vin, List.of(), from, to);
     }
 }
