@@ -2,6 +2,7 @@ package io.tsunagu.server.fleet;
 
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.fleet.internal.Sql;
+import io.tsunagu.server.metadata.SqlTransaction;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,7 +70,7 @@ public final class VehicleRegistry {
         VehicleInput input = VehicleInput.validate(model, owner, tags);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
-            Sql.transaction(dataSource, connection -> {
+            SqlTransaction.run(dataSource, connection -> {
                 insertVehicle(connection, vin, input, now);
                 insertTags(connection, vin, input.tags());
                 return null;
@@ -147,7 +148,7 @@ public final class VehicleRegistry {
     public Vehicle recordCertificate(Vin vin, BigInteger serial, Instant notBefore, Instant notAfter) {
         trustWrites.lock();
         try {
-            Sql.transaction(dataSource, connection -> {
+            SqlTransaction.run(dataSource, connection -> {
                 requireActive(connection, vin);
                 insertCertificate(connection, vin, serial, notBefore, notAfter);
                 return null;
@@ -172,7 +173,7 @@ public final class VehicleRegistry {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         trustWrites.lock();
         try {
-            List<BigInteger> serials = Sql.transaction(dataSource, connection -> revokeRows(connection, vin, now));
+            List<BigInteger> serials = SqlTransaction.run(dataSource, connection -> revokeRows(connection, vin, now));
             serials.forEach(trusted::remove);
             LOG.info("Revoked vehicle {} and {} certificates", vin, serials.size());
         } catch (SQLException e) {

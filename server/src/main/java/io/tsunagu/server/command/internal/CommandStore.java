@@ -7,6 +7,7 @@ import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.command.Command;
 import io.tsunagu.server.command.CommandState;
 import io.tsunagu.server.metadata.MetadataException;
+import io.tsunagu.server.metadata.SqlTransaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -345,27 +346,14 @@ public final class CommandStore {
         return text.length() <= max ? text : text.substring(0, max - 3) + "...";
     }
 
-    /** Work on one connection in one transaction. */
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    <T> T run(Work<T> work) {
+    /** Runs {@code work} in one transaction of the metadata database. */
+    <T> T run(SqlTransaction.Work<T> work) {
         return transaction(dataSource, work);
     }
 
-    static <T> T transaction(DataSource dataSource, Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+    static <T> T transaction(DataSource dataSource, SqlTransaction.Work<T> work) {
+        try {
+            return SqlTransaction.run(dataSource, work);
         } catch (SQLException e) {
             throw new MetadataException("command store: " + e.getMessage(), e);
         }

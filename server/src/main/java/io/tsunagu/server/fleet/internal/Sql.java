@@ -1,6 +1,5 @@
 package io.tsunagu.server.fleet.internal;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,7 +7,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * Portable JDBC plumbing for the fleet tables: transactions and {@code TIMESTAMP WITH TIME ZONE} as {@link Instant}
@@ -21,26 +19,6 @@ public final class Sql {
     private Sql() {}
 
     /** Work done on one connection inside one transaction. */
-    @FunctionalInterface
-    public interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /** Runs {@code work} in a transaction: commits if it returns, rolls back if it throws. */
-    public static <T> T transaction(DataSource dataSource, Work<T> work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
-    }
-
     /** Binds an instant as a UTC {@code TIMESTAMP WITH TIME ZONE}. */
     public static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
         statement.setObject(index, instant.atOffset(ZoneOffset.UTC));

@@ -2,6 +2,7 @@ package io.tsunagu.server.update.ddi;
 
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.fleet.internal.Sql;
+import io.tsunagu.server.metadata.SqlTransaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,7 +45,7 @@ public final class DdiControllerAttributes {
     public void apply(Vin vin, DdiConfigData report, OptionalLong installedActionId) {
         validate(report);
         try {
-            Sql.transaction(dataSource, connection -> {
+            SqlTransaction.run(dataSource, connection -> {
                 Map<String, String> next = next(read(connection, vin), report);
                 if (next.size() > MAX_ATTRIBUTES) {
                     throw invalid("a car may hold at most " + MAX_ATTRIBUTES + " attributes");

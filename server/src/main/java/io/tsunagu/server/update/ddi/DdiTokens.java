@@ -3,6 +3,7 @@ package io.tsunagu.server.update.ddi;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.fleet.internal.SecureFiles;
 import io.tsunagu.server.fleet.internal.Sql;
+import io.tsunagu.server.metadata.SqlTransaction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ public final class DdiTokens {
     public String createTargetToken(Vin vin, String createdBy) {
         String token = newToken();
         try {
-            Sql.transaction(dataSource, connection -> {
+            SqlTransaction.run(dataSource, connection -> {
                 requireActiveVehicle(connection, vin);
                 try (PreparedStatement delete =
                                 connection.prepareStatement("DELETE FROM ddi_target_tokens WHERE vin = ?");

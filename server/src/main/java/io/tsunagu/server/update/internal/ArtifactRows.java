@@ -1,5 +1,6 @@
 package io.tsunagu.server.update.internal;
 
+import io.tsunagu.server.metadata.SqlTransaction;
 import io.tsunagu.server.update.Artifact;
 import io.tsunagu.server.update.ArtifactException;
 import io.tsunagu.server.update.Sha256;
@@ -48,17 +49,11 @@ public final class ArtifactRows {
     }
 
     private void insert(Artifact artifact) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                insertArtifact(connection, artifact);
-                insertHardware(connection, artifact);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
+        SqlTransaction.run(dataSource, connection -> {
+            insertArtifact(connection, artifact);
+            insertHardware(connection, artifact);
+            return null;
+        });
     }
 
     private static void insertArtifact(Connection connection, Artifact artifact) throws SQLException {

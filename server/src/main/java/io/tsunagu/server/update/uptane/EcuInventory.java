@@ -1,6 +1,7 @@
 package io.tsunagu.server.update.uptane;
 
 import io.tsunagu.protocol.Vin;
+import io.tsunagu.server.metadata.SqlTransaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -121,22 +122,9 @@ public final class EcuInventory {
         }
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T transaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+    private <T> T transaction(SqlTransaction.Work<T> work) {
+        try {
+            return SqlTransaction.run(dataSource, work);
         } catch (SQLException e) {
             throw unavailable(e);
         }

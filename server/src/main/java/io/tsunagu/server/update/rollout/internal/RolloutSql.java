@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tsunagu.server.metadata.MetadataException;
+import io.tsunagu.server.metadata.SqlTransaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,24 +31,10 @@ public final class RolloutSql {
         this.dataSource = dataSource;
     }
 
-    /** Work on one connection in one transaction. */
-    @FunctionalInterface
-    public interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     /** Runs {@code work} in a transaction: commits if it returns, rolls back if it throws. */
-    public <T> T transaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+    public <T> T transaction(SqlTransaction.Work<T> work) {
+        try {
+            return SqlTransaction.run(dataSource, work);
         } catch (SQLException e) {
             throw new MetadataException("rollout store: " + e.getMessage(), e);
         }

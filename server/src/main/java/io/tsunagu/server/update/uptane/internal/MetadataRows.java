@@ -2,6 +2,7 @@ package io.tsunagu.server.update.uptane.internal;
 
 import io.tsunagu.protocol.update.RepositorySigner;
 import io.tsunagu.protocol.update.SignedMetadata;
+import io.tsunagu.server.metadata.SqlTransaction;
 import io.tsunagu.server.update.uptane.UptaneException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -178,11 +179,6 @@ public final class MetadataRows {
         T run(PreparedStatement statement) throws SQLException;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     private <T> T query(String sql, Statement<T> work) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement(sql)) {
@@ -192,18 +188,8 @@ public final class MetadataRows {
         }
     }
 
-    private <T> T transaction(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+    private <T> T transaction(SqlTransaction.Work<T> work) throws SQLException {
+        return SqlTransaction.run(dataSource, work);
     }
 
     private static UptaneException unavailable(SQLException e) {
