@@ -241,6 +241,28 @@ class ApiAuthorizationTest {
     }
 
     @Test
+    void listLimitErrorsAre400InvalidLimitNamingTheRouteRange() {
+        List<String[]> cases = List.of(
+                new String[] {VEHICLES + "/" + aliceCar + "/commands?limit=0", "1..500, got 0"},
+                new String[] {"/api/v1/audit?limit=501", "1..500, got 501"},
+                new String[] {"/api/v1/artifacts?limit=lots", "1..1000, got lots"},
+                new String[] {"/api/v1/campaigns?limit=10001", "1..10000, got 10001"},
+                new String[] {"/api/v1/distributions?limit=-1", "1..10000, got -1"});
+        List<String> problems = new ArrayList<>();
+        for (String[] c : cases) {
+            ApiCalls.Response response = admin.get(c[0]);
+            String message = response.body().path("message").asText();
+            if (response.status() != 400 || !response.code().equals("invalid_limit") || !message.contains(c[1])) {
+                problems.add(c[0] + " -> " + response.status() + " " + response.text());
+            }
+        }
+        assertThat(problems)
+                .as("list limits not refused with 400 invalid_limit")
+                .isEmpty();
+        assertThat(admin.get("/api/v1/campaigns?limit=10000").status()).isEqualTo(200);
+    }
+
+    @Test
     void healthAndMetricsNeedNoToken() {
         ApiCalls anonymous = server.api("");
 

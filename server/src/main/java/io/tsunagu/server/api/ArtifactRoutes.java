@@ -33,8 +33,7 @@ import java.util.function.Supplier;
 public final class ArtifactRoutes implements ApiServer.Routes {
     private static final Set<String> UPLOAD_PARAMETERS =
             Set.of("filename", "version", "hardwareId", "releaseNotes", "sha256");
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 1000;
+    private static final ListLimit LIMIT = new ListLimit(100, 1000);
 
     private final ArtifactStore store;
     private ApiServer api;
@@ -108,7 +107,7 @@ public final class ArtifactRoutes implements ApiServer.Routes {
         requireFleetRole(api.principal(req));
         Optional<String> hardwareId = req.query().first("hardwareId").asOptional();
         ArrayNode items = api.mapper().createArrayNode();
-        store.list(hardwareId, limit(req)).forEach(a -> items.add(artifactJson(a)));
+        store.list(hardwareId, LIMIT.of(req)).forEach(a -> items.add(artifactJson(a)));
         ObjectNode out = api.mapper().createObjectNode();
         out.set("items", items);
         out.put("count", items.size());
@@ -145,19 +144,6 @@ public final class ArtifactRoutes implements ApiServer.Routes {
 
     private static String query(ServerRequest req, String name) {
         return req.query().first(name).asOptional().orElse("").strip();
-    }
-
-    private static int limit(ServerRequest req) {
-        Optional<String> raw = req.query().first("limit").asOptional();
-        try {
-            int limit = raw.map(Integer::parseInt).orElse(DEFAULT_LIMIT);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.badRequest("invalid_limit", "'limit' must be 1.." + MAX_LIMIT + ", got " + raw.orElse(""));
     }
 
     private static void requireFleetRole(Principal principal) {

@@ -37,8 +37,7 @@ import java.util.function.Supplier;
 public final class CommandRoutes implements ApiServer.Routes {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final Set<String> BODY_FIELDS = Set.of("action", "params", "expiresAt");
-    private static final int DEFAULT_LIMIT = 50;
-    private static final int MAX_LIMIT = 500;
+    private static final ListLimit LIMIT = new ListLimit(50, 500);
 
     private final VehicleRegistry registry;
     private final CommandService commands;
@@ -155,7 +154,7 @@ public final class CommandRoutes implements ApiServer.Routes {
         Principal principal = api.principal(req);
         Vehicle vehicle = VehicleRoutes.visibleVehicle(req, principal, registry);
         ArrayNode items = api.mapper().createArrayNode();
-        commands.list(vehicle.vin(), limit(req)).forEach(c -> items.add(commandJson(c)));
+        commands.list(vehicle.vin(), LIMIT.of(req)).forEach(c -> items.add(commandJson(c)));
         ObjectNode out = api.mapper().createObjectNode();
         out.set("items", items);
         out.put("count", items.size());
@@ -191,7 +190,7 @@ public final class CommandRoutes implements ApiServer.Routes {
         }
         Optional<Vin> vin = req.query().first("vin").asOptional().map(CommandRoutes::vin);
         ArrayNode items = api.mapper().createArrayNode();
-        for (AuditLog.Entry entry : commands.audit().list(vin, limit(req))) {
+        for (AuditLog.Entry entry : commands.audit().list(vin, LIMIT.of(req))) {
             ObjectNode node = items.addObject();
             node.put("at", entry.at().toString());
             node.put("principal", entry.principal());
@@ -282,19 +281,6 @@ public final class CommandRoutes implements ApiServer.Routes {
                     "Idempotency-Key must be 1-200 characters, got " + key.get().length());
         }
         return key.map(String::strip);
-    }
-
-    private static int limit(ServerRequest req) {
-        Optional<String> raw = req.query().first("limit").asOptional();
-        try {
-            int limit = raw.map(Integer::parseInt).orElse(DEFAULT_LIMIT);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.badRequest("invalid_limit", "'limit' must be 1.." + MAX_LIMIT + ", got " + raw.orElse(""));
     }
 
     private static Vin vin(String raw) {

@@ -21,8 +21,7 @@ import java.util.function.Supplier;
  * another car reads as 404).
  */
 public final class RolloutRoutes implements ApiServer.Routes {
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 10_000;
+    private static final ListLimit LIMIT = new ListLimit(100, 10_000);
 
     private final VehicleRegistry registry;
     private final RolloutService rollouts;
@@ -63,7 +62,7 @@ public final class RolloutRoutes implements ApiServer.Routes {
         api.sendJson(
                 res,
                 200,
-                json.list(rollouts.distributions(limit(req)).stream()
+                json.list(rollouts.distributions(LIMIT.of(req)).stream()
                         .map(json::distribution)
                         .toList()));
     }
@@ -80,7 +79,7 @@ public final class RolloutRoutes implements ApiServer.Routes {
         api.sendJson(
                 res,
                 200,
-                json.list(rollouts.campaigns(limit(req)).stream()
+                json.list(rollouts.campaigns(LIMIT.of(req)).stream()
                         .map(json::campaign)
                         .toList()));
     }
@@ -100,7 +99,7 @@ public final class RolloutRoutes implements ApiServer.Routes {
         api.sendJson(
                 res,
                 200,
-                json.list(rollouts.campaignActions(id, group, limit(req)).stream()
+                json.list(rollouts.campaignActions(id, group, LIMIT.of(req)).stream()
                         .map(json::action)
                         .toList()));
     }
@@ -123,7 +122,7 @@ public final class RolloutRoutes implements ApiServer.Routes {
         api.sendJson(
                 res,
                 200,
-                json.list(rollouts.vehicleActions(vehicle.vin(), limit(req)).stream()
+                json.list(rollouts.vehicleActions(vehicle.vin(), LIMIT.of(req)).stream()
                         .map(json::action)
                         .toList()));
     }
@@ -152,19 +151,6 @@ public final class RolloutRoutes implements ApiServer.Routes {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("invalid_group", "'group' must be a group number, got " + raw);
         }
-    }
-
-    private static int limit(ServerRequest req) {
-        Optional<String> raw = req.query().first("limit").asOptional();
-        try {
-            int limit = raw.map(Integer::parseInt).orElse(DEFAULT_LIMIT);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.badRequest("invalid_limit", "'limit' must be 1.." + MAX_LIMIT + ", got " + raw.orElse(""));
     }
 
     /** Maps the rollout service's errors onto HTTP statuses (400, 404, 409). */
