@@ -46,6 +46,7 @@ final class IngestFleetScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchContext context, ScenarioSettings settings) {
         List<CarIdentity> cars = context.cars(settings.vehicles());
+        CatchUp warmup = warmUp(settings, cars.size(), INTERVAL_MS);
         Measurement tsunagu = measure(context.tsunagu(), cars, settings, INTERVAL_MS, Optional.empty());
         Measurement mosquitto =
                 measure(context.mosquittoTarget(), cars, settings, INTERVAL_MS, Optional.of(cars.getFirst()));
