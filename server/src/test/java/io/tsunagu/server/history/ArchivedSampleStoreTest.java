@@ -12,6 +12,11 @@ import io.tsunagu.protocol.vss.SignalCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,6 +114,9 @@ class ArchivedSampleStoreTest {
         assertThat(store.archiveColdDays(AFTER, NOW)).extracting(ColdDay::day).containsExactly("2026-03-01");
         assertThat(nativeRows(0)).isEmpty();
         assertThat(everyAnswer(store)).containsExactlyElementsOf(everyAnswer(reference));
+        assertThat(rowsOutOfOrder("2026-03-01"))
+                .as("the merged file is sorted by (series, ts, seq)")
+                .isZero();
     }
 
     @Test
@@ -313,6 +321,22 @@ class ArchivedSampleStoreTest {
                 .containsExactly("2026-03-01", "2026-03-02");
         assertThat(nativeRows(0)).isEmpty();
         assertThat(everyAnswer(store)).containsExactlyElementsOf(everyAnswer(reference));
+    }
+
+    /** Rows of a day file whose position differs from their place in (series, ts_ms, seq) order. */
+    private long rowsOutOfOrder(String day) {
+        String file = dir.resolve("archive/" + day + ".parquet").toString().replace("'", "''");
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = duck.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE file_row_number <> sorted - 1), count(*)"
+                        + " FROM (SELECT file_row_number, row_number() OVER (ORDER BY series, ts_ms, seq) AS sorted"
+                        + " FROM read_parquet('" + file + "', file_row_number = true))")) {
+            rs.next();
+            assertThat(rs.getLong(2)).as("rows in " + day).isPositive();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<String> archiveFiles() {
