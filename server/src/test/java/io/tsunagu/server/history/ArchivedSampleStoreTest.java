@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cold archive on a real store: every query kind answers as a plain native store holding the same appends (the
- * reference), after export and drop, with late data, after a crash between export and drop, after a restart, and with
- * a bad day file.
+ * The cold archive on a real store, exported in bulk (QuestDB's Parquet encoder, then DuckDB): every query kind answers
+ * as a plain native store holding the same appends (the reference), after export and drop, with late data, after a
+ * crash between export and drop or in the middle of the export, after a restart, with a bad day file, with every value
+ * kind, and for a day QuestDB converted to Parquet in place.
  */
 class ArchivedSampleStoreTest {
     private static final long DAY_MS = 86_400_000L;

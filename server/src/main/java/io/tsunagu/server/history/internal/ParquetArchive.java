@@ -157,17 +157,12 @@ public final class ParquetArchive implements AutoCloseable {
         String seriesType = "archive_series_" + day.toString().replace('-', '_');
         try (Connection c = duck.duplicate()) {
             String rows = nativeRows(nativeFiles);
-            boolean merging = Files.exists(target);
-            String earlier = "read_parquet(" + literal(target) + ")";
-            String merged = merging
-                    ? rows + " UNION ALL SELECT " + COLUMNS + " FROM " + earlier + " ANTI JOIN (" + rows
-                            + ") USING (series, ts_ms, seq)"
-                    : rows;
-            execute(c, "DROP TYPE IF EXISTS " + seriesType);
-            execute(
-                    c,
-                    "CREATE TYPE " + seriesType + " AS ENUM (SELECT DISTINCT series FROM (SELECT series FROM (" + rows
-                            + ")" + (merging ? " UNION ALL SELECT series FROM " + earlier : "") + ") ORDER BY series)");
+            Optional<String> earlier =
+                    Files.exists(target) ? Optional.of("read_parquet(" + literal(target) + ")") : Optional.empty();
+            String merged = earlier.map(file -> rows + " UNION ALL SELECT " + COLUMNS + " FROM " + file + " ANTI JOIN ("
+                            + rows + ") USING (series, ts_ms, seq)")
+                    .orElse(rows);
+            createSeriesType(c, seriesType, rows, earlier);
             writeTmp(c, sortedBySeries(merged, seriesType), tmp);
             writeTmp(c, latestOf(tmp), latestTmp);
             publish(latestTmp, latestFile(day));
@@ -196,6 +191,18 @@ public final class ParquetArchive implements AutoCloseable {
     private static String sortedBySeries(String rows, String seriesType) {
         return "SELECT s::VARCHAR AS series, ts_ms, seq, kind, num, txt FROM (SELECT series::" + seriesType
                 + " AS s, ts_ms, seq, kind, num, txt FROM (" + rows + ") ORDER BY s, ts_ms, seq)";
+    }
+
+    /** The ENUM {@code type} of every series in {@code rows} and the earlier day file, in text order. */
+    private static void createSeriesType(Connection c, String type, String rows, Optional<String> earlier)
+            throws SQLException {
+        execute(c, "DROP TYPE IF EXISTS " + type);
+        execute(
+                c,
+                "CREATE TYPE " + type + " AS ENUM (SELECT DISTINCT series FROM (SELECT series FROM (" + rows + ")"
+                        + earlier.map(file -> " UNION ALL SELECT series FROM " + file)
+                                .orElse("")
+                        + ") ORDER BY series)");
     }
 
     private void dropType(String type) {
