@@ -6,6 +6,7 @@ import io.tsunagu.protocol.telemetry.Sample;
 import io.tsunagu.protocol.vss.SignalCatalog;
 import io.tsunagu.server.history.internal.ArchivePages;
 import io.tsunagu.server.history.internal.ArchiveSegments;
+import io.tsunagu.server.history.internal.DayParquet;
 import io.tsunagu.server.history.internal.ParquetArchive;
 import io.tsunagu.server.history.internal.SamplesTable;
 import io.tsunagu.server.history.internal.StoredRow;
@@ -55,10 +56,23 @@ public final class ArchivedSampleStore implements SampleStore {
     /** The newest archived row of each series. */
     private final ConcurrentSkipListMap<String, StoredRow> newest = new ConcurrentSkipListMap<>();
 
+    /** Test hooks: after the day's Parquet snapshot is taken (before DuckDB writes), and after the files are durable. */
+    private final Runnable beforeWrite;
+
     private final Runnable afterExport;
 
     ArchivedSampleStore(QuestDbSampleStore hot, Path archiveDir, SignalCatalog catalog, Runnable afterExport) {
+        this(hot, archiveDir, catalog, () -> {}, afterExport);
+    }
+
+    ArchivedSampleStore(
+            QuestDbSampleStore hot,
+            Path archiveDir,
+            SignalCatalog catalog,
+            Runnable beforeWrite,
+            Runnable afterExport) {
         this.hot = hot;
+        this.beforeWrite = beforeWrite;
         this.afterExport = afterExport;
         this.archive = ParquetArchive.open(archiveDir);
         StoredRows rows = hot.storedRows();
@@ -119,16 +133,13 @@ public final class ArchivedSampleStore implements SampleStore {
         long started = System.nanoTime();
         ParquetArchive.Written[] file = {null};
         boolean dropped = hot.archiveDay(day, rows -> {
-            long[] exported = {0};
-            file[0] = archive.write(
-                    day,
-                    sink -> rows.forEachOfDay(day, row -> {
-                        exported[0]++;
-                        return sink.test(row);
-                    }));
-            afterExport.run();
-            loadNewest(); // before the drop, so a latest value never falls between the two (side files are small)
-            return exported[0];
+            try (DayParquet parquet = rows.dayParquet(day, archive.exportPrefix(day))) {
+                beforeWrite.run();
+                file[0] = archive.write(day, parquet.files());
+                afterExport.run();
+                loadNewest(); // before the drop, so a latest value never falls between the two (side files are small)
+                return parquet.rows();
+            }
         });
         if (!dropped) {
             return Optional.empty();

@@ -136,7 +136,7 @@ public final class QuestDbSampleStore implements SampleStore {
                 Long.getLong(QuestDbHistoryQueries.SCAN_MAX_ROWS_PROPERTY, QuestDbHistoryQueries.SCAN_MAX_ROWS),
                 applier::visibilityVersion);
         this.cold = new ColdPartitions(TABLE, engine, reader, sql -> execute(engine, sql), this::applyWal);
-        this.storedRows = new StoredRows(reader);
+        this.storedRows = new StoredRows(reader, engine, table);
         this.walWriterRenewal =
                 new WalWriterRenewal(engine, table, WalWriterRenewal.CHECK_INTERVAL_MS, System::nanoTime);
     }

@@ -12,6 +12,11 @@ import io.tsunagu.protocol.vss.SignalCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cold archive on a real store: every query kind answers as a plain native store holding the same appends (the
- * reference), after export and drop, with late data, after a crash between export and drop, after a restart, and with
- * a bad day file.
+ * The cold archive on a real store, exported in bulk (QuestDB's Parquet encoder, then DuckDB): every query kind answers
+ * as a plain native store holding the same appends (the reference), after export and drop, with late data, after a
+ * crash between export and drop or in the middle of the export, after a restart, with a bad day file, with every value
+ * kind, and for a day QuestDB converted to Parquet in place.
  */
 class ArchivedSampleStoreTest {
     private static final long DAY_MS = 86_400_000L;
@@ -109,6 +115,9 @@ class ArchivedSampleStoreTest {
         assertThat(store.archiveColdDays(AFTER, NOW)).extracting(ColdDay::day).containsExactly("2026-03-01");
         assertThat(nativeRows(0)).isEmpty();
         assertThat(everyAnswer(store)).containsExactlyElementsOf(everyAnswer(reference));
+        assertThat(rowsOutOfOrder("2026-03-01"))
+                .as("the merged file is sorted by (series, ts, seq)")
+                .isZero();
     }
 
     @Test
@@ -232,6 +241,127 @@ class ArchivedSampleStoreTest {
         assertThat(reads).as("the reader ran during the archiving").hasPositiveValue();
         assertThat(wrong).isEmpty();
         assertThat(rawDay(store, CAR, 0)).isEqualTo(expected.get(0));
+    }
+
+    @Test
+    void everyValueKindAndSamplesWithoutASequenceNumberComeBackExactlyAfterTheBulkExport() {
+        long t = D0 + 3_600_000;
+        List<Sample> odd = List.of(
+                new Sample(CAR, t, Sample.NO_SEQ, "Vehicle.IsMoving", SignalValue.of(true)),
+                new Sample(CAR, t + 1, Sample.NO_SEQ, "Vehicle.IsMoving", SignalValue.of(false)),
+                new Sample(CAR, t, 800_001, STATE, SignalValue.of("Zürich – 東京 ✓ 'quoted'")),
+                new Sample(CAR, t + 2, 800_002, STATE, SignalValue.of("")),
+                new Sample(CAR, t, 800_003, "Vehicle.Cabin.Infotainment.Media.Played.Album", textList()),
+                new Sample(CAR, t, 800_004, "Vehicle.Cabin.SeatPosCount", numList()),
+                new Sample(CAR, t, 800_005, "Vehicle.TraveledDistance", new Num(-0.0)),
+                new Sample(CAR, t + 1, 800_006, "Vehicle.TraveledDistance", new Num(Double.MAX_VALUE)),
+                new Sample(CAR, t + 2, 800_007, "Vehicle.TraveledDistance", new Num(4.9e-324)),
+                new Sample(OLD_CAR, D0 + DAY_MS - 5, Sample.NO_SEQ, SOC, new Num(42.25)));
+        appendVisible(odd);
+        List<Object> before = everyAnswer(store);
+
+        assertThat(store.archiveColdDays(AFTER, NOW)).hasSize(2);
+
+        assertThat(nativeRows(0)).isEmpty();
+        assertThat(everyAnswer(store)).containsExactlyElementsOf(before);
+        assertThat(before).isEqualTo(everyAnswer(reference));
+        assertThat(store.latest(OLD_CAR))
+                .as("no sequence number survives as such")
+                .contains(odd.getLast());
+        assertThat(rawDay(store, CAR, 0))
+                .contains(
+                        new HistoryPoint(STATE, t + 2, SignalValue.of("")),
+                        new HistoryPoint("Vehicle.TraveledDistance", t, new Num(-0.0)),
+                        new HistoryPoint("Vehicle.IsMoving", t + 1, SignalValue.of(false)));
+    }
+
+    @Test
+    void aDayQuestDbConvertedToParquetInPlaceIsArchivedFromItsOwnFile() {
+        List<ColdDay> converted = store.hot().convertColdDays(AFTER, NOW);
+        assertThat(converted).extracting(ColdDay::day).containsExactly("2026-03-01", "2026-03-02");
+        assertThat(store.hot().coldDays()).isEqualTo(2);
+        List<Object> before = everyAnswer(store);
+
+        assertThat(store.archiveColdDays(AFTER, NOW))
+                .extracting(ColdDay::day)
+                .containsExactly("2026-03-01", "2026-03-02");
+
+        assertThat(store.hot().coldDays()).as("both partitions dropped").isZero();
+        assertThat(nativeRows(0)).isEmpty();
+        assertThat(everyAnswer(store)).containsExactlyElementsOf(before);
+        assertThat(before).isEqualTo(everyAnswer(reference));
+    }
+
+    @Test
+    void aFailureInTheMiddleOfTheBulkExportLeavesNothingHalfDoneAndTheNextRunFinishes() throws IOException {
+        store.close();
+        List<String> snapshotFiles = new ArrayList<>();
+        store = openArchived(
+                () -> {
+                    snapshotFiles.addAll(archiveFiles());
+                    throw new IllegalStateException("simulated crash after QuestDB encoded the day");
+                },
+                () -> {});
+
+        assertThat(store.archiveColdDays(AFTER, NOW)).as("both days failed").isEmpty();
+
+        assertThat(snapshotFiles)
+                .as("the day's snapshot was encoded into a temp file")
+                .anyMatch(name -> name.matches("2026-03-0[12]\\.export-0\\.parquet\\.tmp"));
+        assertThat(archiveFiles()).as("no file, temp or final, is left").isEmpty();
+        assertThat(nativeRows(0)).as("the partition is still there").isNotEmpty();
+        assertThat(everyAnswer(store)).containsExactlyElementsOf(everyAnswer(reference));
+        store.close();
+        Files.writeString(dir.resolve("archive/2026-03-01.export-0.parquet.tmp"), "what a kill -9 would leave");
+
+        store = openArchived(() -> {});
+
+        assertThat(archiveFiles()).isEmpty();
+        assertThat(store.archiveColdDays(AFTER, NOW))
+                .extracting(ColdDay::day)
+                .containsExactly("2026-03-01", "2026-03-02");
+        assertThat(nativeRows(0)).isEmpty();
+        assertThat(everyAnswer(store)).containsExactlyElementsOf(everyAnswer(reference));
+    }
+
+    /** Rows of a day file whose position differs from their place in (series, ts_ms, seq) order. */
+    private long rowsOutOfOrder(String day) {
+        String file = dir.resolve("archive/" + day + ".parquet").toString().replace("'", "''");
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = duck.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE file_row_number <> sorted - 1), count(*)"
+                        + " FROM (SELECT file_row_number, row_number() OVER (ORDER BY series, ts_ms, seq) AS sorted"
+                        + " FROM read_parquet('" + file + "', file_row_number = true))")) {
+            rs.next();
+            assertThat(rs.getLong(2)).as("rows in " + day).isPositive();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> archiveFiles() {
+        try (Stream<Path> files = Files.list(dir.resolve("archive"))) {
+            return files.filter(Files::isRegularFile)
+                    .map(file -> file.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static SignalValue textList() {
+        return new SignalValue.TextList(List.of("a", "b, \"c\"", "ü"));
+    }
+
+    private static SignalValue numList() {
+        return new SignalValue.NumList(List.of(1.0, 2.5, -3.0));
+    }
+
+    private ArchivedSampleStore openArchived(Runnable beforeWrite, Runnable afterExport) {
+        QuestDbSampleStore hot = QuestDbSampleStore.open(dir.resolve("history"));
+        return new ArchivedSampleStore(hot, dir.resolve("archive"), SignalCatalog.vss6(), beforeWrite, afterExport);
     }
 
     private ArchivedSampleStore openArchived(Runnable afterExport) {

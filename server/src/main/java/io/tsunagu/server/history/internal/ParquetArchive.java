@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +114,9 @@ public final class ParquetArchive implements AutoCloseable {
             rs.next();
             if (!Files.exists(latestFile(day))) {
                 LOG.warn("history archive: {} has no latest-value file (crash while archiving); writing it", file);
-                copy(c, "SELECT " + COLUMNS + " FROM read_parquet(" + literal(file) + ")", latestFile(day), true);
+                Path tmp = tmpOf(latestFile(day));
+                writeTmp(c, latestOf(file), tmp);
+                publish(tmp, latestFile(day));
             }
             days.put(day, file);
         } catch (SQLException | RuntimeException e) {
@@ -135,14 +136,15 @@ public final class ParquetArchive implements AutoCloseable {
     }
 
     /**
-     * Writes {@code day}: the rows {@code native} streams (the day's partition) merged with the day's existing file, if
-     * any (late data); on equal (series, ts, seq) the native row wins, as the table's UPSERT would. Returns when both
-     * files are durable.
+     * Writes {@code day}: the rows of {@code nativeFiles} (the day's partitions as QuestDB's Parquet, {@link
+     * DayParquet}) merged with the day's existing file, if any (late data); on equal (series, ts, seq) the native row
+     * wins, as the table's UPSERT would. DuckDB reads, sorts and writes in bulk; the day file goes to {@code .tmp} and
+     * is fsynced, the side file is computed from it, and both are renamed into place (side file first) with the
+     * directory fsynced. Returns when both files are durable.
      *
-     * @param rows streams the native rows to the given sink; the sink returns true to continue
      * @return rows in the written file and its size in bytes
      */
-    public Written write(LocalDate day, java.util.function.Consumer<Predicate<StoredRow>> rows) {
+    public Written write(LocalDate day, List<Path> nativeFiles) {
         if (bad.containsKey(day)) {
             throw new TsunaguException(
                     "history_archive_unreadable",
@@ -150,23 +152,21 @@ public final class ParquetArchive implements AutoCloseable {
                     false);
         }
         Path target = dayFile(day);
-        try (DuckDBConnection c = (DuckDBConnection) duck.duplicate()) {
-            String table = "day_" + day.toString().replace('-', '_');
-            try (Statement st = c.createStatement()) {
-                st.execute("CREATE OR REPLACE TEMP TABLE " + table
-                        + " (series VARCHAR, ts_ms BIGINT, seq BIGINT, kind TINYINT, num DOUBLE, txt VARCHAR)");
-            }
-            append(c, table, rows);
-            String merged = Files.exists(target)
-                    ? "SELECT " + COLUMNS + " FROM (SELECT *, 0 AS src FROM " + table + " UNION ALL SELECT " + COLUMNS
-                            + ", 1 AS src FROM read_parquet(" + literal(target) + "))"
-                            + " QUALIFY row_number() OVER (PARTITION BY series, ts_ms, seq ORDER BY src) = 1"
-                    : "SELECT " + COLUMNS + " FROM " + table;
-            copy(c, merged, latestFile(day), true);
-            copy(c, merged, target, false);
-            try (Statement st = c.createStatement()) {
-                st.execute("DROP TABLE " + table);
-            }
+        Path tmp = tmpOf(target);
+        Path latestTmp = tmpOf(latestFile(day));
+        String seriesType = "archive_series_" + day.toString().replace('-', '_');
+        try (Connection c = duck.duplicate()) {
+            String rows = nativeRows(nativeFiles);
+            Optional<String> earlier =
+                    Files.exists(target) ? Optional.of("read_parquet(" + literal(target) + ")") : Optional.empty();
+            String merged = earlier.map(file -> rows + " UNION ALL SELECT " + COLUMNS + " FROM " + file + " ANTI JOIN ("
+                            + rows + ") USING (series, ts_ms, seq)")
+                    .orElse(rows);
+            createSeriesType(c, seriesType, rows, earlier);
+            writeTmp(c, sortedBySeries(merged, seriesType), tmp);
+            writeTmp(c, latestOf(tmp), latestTmp);
+            publish(latestTmp, latestFile(day));
+            publish(tmp, target);
             long count = rowCount(c, target);
             days.put(day, target);
             return new Written(count, Files.size(target));
@@ -175,71 +175,119 @@ public final class ParquetArchive implements AutoCloseable {
                     "history_archive_failed", "archiving " + day + " failed: " + e.getMessage(), true, e);
         } catch (IOException e) {
             throw new UncheckedIOException("archiving " + day + " failed", e);
+        } finally {
+            deleteQuietly(tmp);
+            deleteQuietly(latestTmp);
+            dropType(seriesType);
+        }
+    }
+
+    /**
+     * {@code rows} ordered by (series, ts_ms, seq), sorting on the series' rank rather than its text: {@code
+     * seriesType} is an ENUM of the day's series in text order, so the sort compares and moves a 4-byte index per row
+     * (half the export's CPU with the text as key and payload, docs/architecture.md "Archive export in bulk"), and the
+     * text comes back from the enum's dictionary after the sort, in the same order.
+     */
+    private static String sortedBySeries(String rows, String seriesType) {
+        return "SELECT s::VARCHAR AS series, ts_ms, seq, kind, num, txt FROM (SELECT series::" + seriesType
+                + " AS s, ts_ms, seq, kind, num, txt FROM (" + rows + ") ORDER BY s, ts_ms, seq)";
+    }
+
+    /** The ENUM {@code type} of every series in {@code rows} and the earlier day file, in text order. */
+    private static void createSeriesType(Connection c, String type, String rows, Optional<String> earlier)
+            throws SQLException {
+        execute(c, "DROP TYPE IF EXISTS " + type);
+        execute(
+                c,
+                "CREATE TYPE " + type + " AS ENUM (SELECT DISTINCT series FROM (SELECT series FROM (" + rows + ")"
+                        + earlier.map(file -> " UNION ALL SELECT series FROM " + file)
+                                .orElse("")
+                        + ") ORDER BY series)");
+    }
+
+    private void dropType(String type) {
+        try (Connection c = duck.duplicate()) {
+            execute(c, "DROP TYPE IF EXISTS " + type);
+        } catch (SQLException e) {
+            LOG.warn("history archive: cannot drop DuckDB type {}: {}", type, e.getMessage());
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
         }
     }
 
     /** Rows and bytes of one written day file. */
     public record Written(long rows, long bytes) {}
 
-    private static void append(DuckDBConnection c, String table, java.util.function.Consumer<Predicate<StoredRow>> rows)
-            throws SQLException {
-        try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
-            SQLException[] failed = {null};
-            rows.accept(row -> {
-                try {
-                    appender.beginRow()
-                            .append(row.series())
-                            .append(row.tsMs())
-                            .append(row.seq())
-                            .append(row.kind());
-                    if (Double.isNaN(row.num())) {
-                        appender.appendNull();
-                    } else {
-                        appender.append(row.num());
-                    }
-                    if (row.txt() == null) {
-                        appender.appendNull();
-                    } else {
-                        appender.append(row.txt());
-                    }
-                    appender.endRow();
-                    return true;
-                } catch (SQLException e) {
-                    failed[0] = e;
-                    return false;
-                }
-            });
-            if (failed[0] != null) {
-                throw failed[0];
-            }
-        }
+    /** Where {@link DayParquet} puts the temp files of {@code day}'s export (deleted at open if a crash left them). */
+    public Path exportPrefix(LocalDate day) {
+        return dir.resolve(day + ".export");
     }
 
     /**
-     * {@code COPY (select ORDER BY series, ts_ms, seq)} to {@code target} through a temp file: fsync, rename, fsync
-     * the directory. The side file ({@code latest}) keeps only each series' newest row.
+     * The archive's columns from QuestDB's Parquet: the designated timestamp (microseconds, UTC) as epoch ms, and
+     * QuestDB's nulls as the row-wise export stored them (seq {@code Long.MIN_VALUE}, num null).
      */
-    private void copy(Connection c, String select, Path target, boolean latest) throws SQLException {
-        Path tmp = target.resolveSibling(target.getFileName() + TMP_SUFFIX);
-        String rows = latest
-                ? "SELECT " + COLUMNS + " FROM (" + select + ") QUALIFY row_number() OVER"
-                        + " (PARTITION BY series ORDER BY ts_ms DESC, seq DESC) = 1"
-                : select;
+    private static String nativeRows(List<Path> files) {
+        if (files.isEmpty()) {
+            return "SELECT NULL::VARCHAR AS series, NULL::BIGINT AS ts_ms, NULL::BIGINT AS seq, NULL::TINYINT AS kind,"
+                    + " NULL::DOUBLE AS num, NULL::VARCHAR AS txt WHERE false";
+        }
+        return "SELECT series::VARCHAR AS series, epoch_ms(ts) AS ts_ms,"
+                + " coalesce(seq, CAST(" + Long.MIN_VALUE + " AS BIGINT)) AS seq, kind::TINYINT AS kind,"
+                + " CASE WHEN isnan(num) THEN NULL ELSE num END AS num, txt::VARCHAR AS txt"
+                + " FROM read_parquet(" + list(files) + ", union_by_name = true)";
+    }
+
+    /**
+     * The side file's rows: the newest (ts, seq) of each series in {@code dayFile}. A grouped max over a struct that
+     * starts with (ts, seq), which are unique per series: one pass with a small hash table per series, where a window
+     * ({@code row_number() OVER (PARTITION BY series ...)}) would sort the whole day again.
+     */
+    private static String latestOf(Path dayFile) {
+        return "SELECT series, r.ts_ms AS ts_ms, r.seq AS seq, r.kind AS kind, r.num AS num, r.txt AS txt FROM"
+                + " (SELECT series, max(struct_pack(ts_ms := ts_ms, seq := seq, kind := kind, num := num, txt := txt))"
+                + " AS r FROM read_parquet(" + literal(dayFile) + ") GROUP BY series) ORDER BY series";
+    }
+
+    /** {@code COPY (select)} to {@code tmp} in the archive's layout, then fsync. */
+    private static void writeTmp(Connection c, String select, Path tmp) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("COPY (" + rows + " ORDER BY series, ts_ms, seq) TO " + literal(tmp)
+            st.execute("COPY (" + select + ") TO " + literal(tmp)
                     + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL " + ZSTD_LEVEL + ", ROW_GROUP_SIZE "
                     + ROW_GROUP_ROWS + ", PARQUET_VERSION V2)");
         }
+        try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            file.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + tmp + " durable", e);
+        }
+    }
+
+    /** Renames a durable {@code tmp} over {@code target} and fsyncs the directory. */
+    private void publish(Path tmp, Path target) {
         try {
-            try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                file.force(true);
-            }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
                 directory.force(true);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make " + target + " durable", e);
+        }
+    }
+
+    private static Path tmpOf(Path target) {
+        return target.resolveSibling(target.getFileName() + TMP_SUFFIX);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("history archive: cannot delete {} (deleted at the next open): {}", file, e.getMessage());
         }
     }
 

@@ -1,9 +1,12 @@
 package io.tsunagu.server.history.internal;
 
+import io.questdb.cairo.CairoEngine;
+import io.questdb.cairo.TableToken;
 import io.questdb.cairo.sql.Record;
 import io.questdb.std.str.Utf8s;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.server.history.internal.QuestDbReader.Micros;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -11,17 +14,21 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Reads the native table's rows as {@link StoredRow}s for the cold archive: the closed days it may export, one day's
- * rows, and one car's rows in a range (late data for archived days, merged at read). Thread-safe.
+ * Reads the native table's rows for the cold archive: the closed days it may export, one day's rows as Parquet files,
+ * and one car's rows as {@link StoredRow}s in a range (late data for archived days, merged at read). Thread-safe.
  */
 public final class StoredRows {
     private static final long DAY_MS = 86_400_000L;
     private static final String COLUMNS = "SELECT ts, series, seq, kind, num, txt FROM " + SamplesTable.NAME;
 
     private final QuestDbReader reader;
+    private final CairoEngine engine;
+    private final TableToken table;
 
-    public StoredRows(QuestDbReader reader) {
+    public StoredRows(QuestDbReader reader, CairoEngine engine, TableToken table) {
         this.reader = reader;
+        this.engine = engine;
+        this.table = table;
     }
 
     /**
@@ -43,13 +50,12 @@ public final class StoredRows {
         return days;
     }
 
-    /** Streams every row of {@code day} in time order to {@code onRow}. */
-    public void forEachOfDay(LocalDate day, Predicate<StoredRow> onRow) {
-        long from = startMs(day);
-        reader.forEach(
-                COLUMNS + " WHERE ts >= $1 AND ts < $2",
-                List.of(Micros.ofMillis(from), Micros.ofMillis(from + DAY_MS)),
-                row -> onRow.test(row(row)));
+    /**
+     * Every row of {@code day} in a snapshot taken now, as Parquet files for a bulk read ({@link DayParquet}: native
+     * partitions encoded by QuestDB into temp files named after {@code tmpPrefix}); close it when they are read.
+     */
+    public DayParquet dayParquet(LocalDate day, Path tmpPrefix) {
+        return DayParquet.of(engine, table, day, tmpPrefix);
     }
 
     /** Rows of {@code day} in the table now. */
