@@ -144,6 +144,9 @@ public final class ApiServer implements AutoCloseable {
      * Helidon's write queue per connection ({@value #WRITE_QUEUE_PROPERTY}, default {@value #DEFAULT_WRITE_QUEUE}):
      * above 1, a connection's answers are queued to a writer thread that sends all queued answers in one socket
      * write, so the answers of pipelined requests share a write; 0 or 1 writes each answer from the handler's thread.
+     * Off by default: Helidon's queued writer fails a connection whose queue stays full for 10 s, so a client that
+     * pauses reading a large download that long loses it, where a direct write waits (docs/architecture.md, "Twin
+     * reads: the request's own cost").
      */
     static int writeQueueLength() {
         String value = System.getProperty(WRITE_QUEUE_PROPERTY, String.valueOf(DEFAULT_WRITE_QUEUE))
