@@ -108,6 +108,28 @@ class ApiAuthorizationTest {
     }
 
     @Test
+    void aTokenRotatedRightAfterATwinReadIs401AtOnceWhileTheNewTokenReadsOnlyItsOwnersCars() {
+        ApiCalls carol = server.api(createUser("carol", "owner"));
+        Vin carolCar = TestVins.northAmerican("1TSUAPXZ", 7);
+        assertThat(operator.post(VEHICLES, registration(carolCar, "carol")).status())
+                .isEqualTo(201);
+        String twin = VEHICLES + "/" + carolCar + "/twin";
+        assertThat(carol.get(twin).status())
+                .as("read once, so the token is remembered")
+                .isEqualTo(200);
+
+        ApiCalls rotated = server.api(server.server().users().rotateToken("carol"));
+
+        ApiCalls.Response old = carol.get(twin);
+        assertThat(old.status()).isEqualTo(401);
+        assertThat(old.code()).isEqualTo("unauthenticated");
+        assertThat(old.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(rotated.get(twin).status()).isEqualTo(200);
+        assertThat(rotated.get(VEHICLES + "/" + bobCar + "/twin").status()).isEqualTo(404);
+        assertThat(server.api("tsu_not-a-real-token").get(twin).status()).isEqualTo(401);
+    }
+
+    @Test
     void ownerMayNotManageTheFleetOrUsers() {
         ApiCalls.Response register = alice.post(VEHICLES, registration(TestVins.northAmerican("1TSUAPXZ", 4), "alice"));
         assertThat(register.status()).isEqualTo(403);

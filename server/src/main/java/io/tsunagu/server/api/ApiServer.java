@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -37,8 +39,19 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final String JSON = "application/json";
 
+    /**
+     * {@code Content-Type: application/json} with its bytes prepared once (Helidon's cached header): every JSON answer
+     * sends the same header line, without formatting it per request.
+     */
+    static final Header JSON_CONTENT_TYPE = HeaderValues.CONTENT_TYPE_JSON;
+
     /** Name of the HTTPS listener (Helidon's named socket). */
     static final String HTTPS_SOCKET = "https";
+
+    /** System property: Helidon's write queue length per connection (see {@link #writeQueueLength()}). */
+    static final String WRITE_QUEUE_PROPERTY = "tsunagu.api.writeQueueLength";
+
+    static final int DEFAULT_WRITE_QUEUE = 0;
 
     /**
      * An HTTPS listener on the API server's host.
@@ -93,9 +106,7 @@ public final class ApiServer implements AutoCloseable {
                         .send(metrics.render()));
         // A constant document, rendered once: the static baseline of the twin-read bench (issue 3).
         byte[] health = "{\"status\":\"up\"}".getBytes(StandardCharsets.US_ASCII);
-        routing.get(
-                "/health",
-                (req, res) -> res.header(HeaderNames.CONTENT_TYPE, JSON).send(health));
+        routing.get("/health", (req, res) -> res.header(JSON_CONTENT_TYPE).send(health));
         routes.forEach(r -> r.register(routing, this));
         routing.error(ApiException.class, (req, res, e) -> sendError(res, e.status(), e.code(), e.getMessage()));
         routing.error(TsunaguException.class, (req, res, e) -> sendError(res, statusOf(e), e.code(), e.getMessage()));
@@ -112,15 +123,43 @@ public final class ApiServer implements AutoCloseable {
                 404,
                 "not_found",
                 "no route " + req.prologue().method() + " " + req.path().rawPath()));
-        var builder = WebServer.builder().host(host).port(port).routing(routing);
+        int writeQueue = writeQueueLength();
+        var builder = WebServer.builder()
+                .host(host)
+                .port(port)
+                .writeQueueLength(writeQueue)
+                .routing(routing);
         httpsListener.ifPresent(listener -> builder.putSocket(
                 HTTPS_SOCKET,
                 socket -> socket.host(host)
+                        .writeQueueLength(writeQueue)
                         .port(listener.port())
                         .tls(tls(listener.identity()))
                         .routing(routing)));
         this.https = httpsListener.isPresent();
         this.server = builder.build();
+    }
+
+    /**
+     * Helidon's write queue per connection ({@value #WRITE_QUEUE_PROPERTY}, default {@value #DEFAULT_WRITE_QUEUE}):
+     * above 1, a connection's answers are queued to a writer thread that sends all queued answers in one socket
+     * write, so the answers of pipelined requests share a write; 0 or 1 writes each answer from the handler's thread.
+     * Off by default: Helidon's queued writer fails a connection whose queue stays full for 10 s, so a client that
+     * pauses reading a large download that long loses it, where a direct write waits (docs/architecture.md, "Twin
+     * reads: the request's own cost").
+     */
+    static int writeQueueLength() {
+        String value = System.getProperty(WRITE_QUEUE_PROPERTY, String.valueOf(DEFAULT_WRITE_QUEUE))
+                .strip();
+        try {
+            int length = Integer.parseInt(value);
+            if (length >= 0) {
+                return length;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(WRITE_QUEUE_PROPERTY + " must be a whole number >= 0, got " + value);
     }
 
     private static Tls tls(ServerIdentity identity) {
@@ -183,9 +222,7 @@ public final class ApiServer implements AutoCloseable {
 
     public void sendJson(ServerResponse res, int status, Object body) {
         try {
-            res.status(Status.create(status))
-                    .header(HeaderNames.CONTENT_TYPE, JSON)
-                    .send(mapper.writeValueAsBytes(body));
+            res.status(Status.create(status)).header(JSON_CONTENT_TYPE).send(mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON response", e);
         }

@@ -2,7 +2,6 @@ package io.tsunagu.server.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -48,7 +47,7 @@ public final class TelemetryRoutes implements ApiServer.Routes {
      */
     private void twin(ServerRequest req, ServerResponse res) {
         Vin vin = VehicleRoutes.visibleVin(req, api.principal(req), registry);
-        res.header(HeaderNames.CONTENT_TYPE, ApiServer.JSON).send(twinJson.render(vin, twins.get(vin)));
+        res.header(ApiServer.JSON_CONTENT_TYPE).send(twinJson.render(vin, twins.get(vin)));
     }
 
     private void history(ServerRequest req, ServerResponse res) {

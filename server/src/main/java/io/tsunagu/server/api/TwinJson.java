@@ -2,6 +2,8 @@ package io.tsunagu.server.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.tsunagu.protocol.Vin;
 import io.tsunagu.protocol.telemetry.SignalValue;
@@ -28,9 +30,22 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TwinJson {
     static final int MAX_CACHED_CARS = 20_000;
 
+    // Field names encoded once (Jackson writes a SerializableString's prepared bytes as the same quoted name).
+    private static final SerializableString VIN = new SerializedString("vin");
+    private static final SerializableString ONLINE = new SerializedString("online");
+    private static final SerializableString LAST_SEEN = new SerializedString("lastSeen");
+    private static final SerializableString CONNECTED_SINCE = new SerializedString("connectedSince");
+    private static final SerializableString REPORTED = new SerializedString("reported");
+    private static final SerializableString DESIRED = new SerializedString("desired");
+    private static final SerializableString DELTA = new SerializedString("delta");
+    private static final SerializableString VALUE = new SerializedString("value");
+    private static final SerializableString TS = new SerializedString("ts");
+
     private record Rendered(Twin twin, byte[] json) {}
 
     private final JsonFactory factory;
+    private final FieldNames paths = new FieldNames();
+    private final IsoInstants instants = new IsoInstants();
     private final ConcurrentHashMap<Vin, Rendered> rendered = new ConcurrentHashMap<>();
 
     TwinJson(JsonFactory factory) {
@@ -65,17 +80,25 @@ final class TwinJson {
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator json = factory.createGenerator(out)) {
             json.writeStartObject();
-            json.writeStringField("vin", vin.value());
-            json.writeBooleanField("online", twin.map(Twin::online).orElse(false));
-            json.writeFieldName("lastSeen");
-            writeInstantOrNull(json, twin.flatMap(Twin::lastSeen));
-            Optional<Instant> since = twin.flatMap(Twin::connectedSince);
-            if (since.isPresent()) {
-                json.writeStringField("connectedSince", since.get().toString());
+            json.writeFieldName(VIN);
+            json.writeString(vin.value());
+            json.writeFieldName(ONLINE);
+            json.writeBoolean(twin.isPresent() && twin.get().online());
+            json.writeFieldName(LAST_SEEN);
+            Optional<Instant> lastSeen = twin.isPresent() ? twin.get().lastSeen() : Optional.empty();
+            if (lastSeen.isPresent()) {
+                json.writeString(instants.format(lastSeen.get()));
+            } else {
+                json.writeNull();
             }
-            writeValues(json, "reported", twin.map(Twin::reported).orElse(Map.of()));
-            writeValues(json, "desired", twin.map(Twin::desired).orElse(Map.of()));
-            writeDelta(json, twin.map(Twin::delta).orElse(Map.of()));
+            Optional<Instant> since = twin.isPresent() ? twin.get().connectedSince() : Optional.empty();
+            if (since.isPresent()) {
+                json.writeFieldName(CONNECTED_SINCE);
+                json.writeString(instants.format(since.get()));
+            }
+            writeValues(json, REPORTED, twin.isPresent() ? twin.get().reported() : Map.of());
+            writeValues(json, DESIRED, twin.isPresent() ? twin.get().desired() : Map.of());
+            writeDelta(json, twin.isPresent() ? twin.get().delta() : Map.of());
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot render the twin of " + vin, e);
@@ -83,36 +106,33 @@ final class TwinJson {
         return out.toByteArray();
     }
 
-    private static void writeInstantOrNull(JsonGenerator json, Optional<Instant> at) throws IOException {
-        if (at.isPresent()) {
-            json.writeString(at.get().toString());
-        } else {
-            json.writeNull();
-        }
-    }
-
-    private static void writeValues(JsonGenerator json, String field, Map<String, TwinValue> values)
+    private void writeValues(JsonGenerator json, SerializableString field, Map<String, TwinValue> values)
             throws IOException {
-        json.writeObjectFieldStart(field);
+        json.writeFieldName(field);
+        json.writeStartObject();
         for (Map.Entry<String, TwinValue> e : values.entrySet()) {
-            json.writeObjectFieldStart(e.getKey());
-            json.writeFieldName("value");
+            json.writeFieldName(paths.name(e.getKey()));
+            json.writeStartObject();
+            json.writeFieldName(VALUE);
             writeValue(json, e.getValue().value());
-            json.writeNumberField("ts", e.getValue().tsMs());
+            json.writeFieldName(TS);
+            json.writeNumber(e.getValue().tsMs());
             json.writeEndObject();
         }
         json.writeEndObject();
     }
 
-    private static void writeDelta(JsonGenerator json, Map<String, DeltaEntry> delta) throws IOException {
-        json.writeObjectFieldStart("delta");
+    private void writeDelta(JsonGenerator json, Map<String, DeltaEntry> delta) throws IOException {
+        json.writeFieldName(DELTA);
+        json.writeStartObject();
         for (Map.Entry<String, DeltaEntry> e : delta.entrySet()) {
-            json.writeObjectFieldStart(e.getKey());
-            json.writeFieldName("desired");
+            json.writeFieldName(paths.name(e.getKey()));
+            json.writeStartObject();
+            json.writeFieldName(DESIRED);
             writeValue(json, e.getValue().desired().value());
             Optional<TwinValue> reported = e.getValue().reported();
             if (reported.isPresent()) {
-                json.writeFieldName("reported");
+                json.writeFieldName(REPORTED);
                 writeValue(json, reported.get().value());
             }
             json.writeEndObject();

@@ -82,14 +82,16 @@ public final class ApiUsers {
         if (!bearerToken.startsWith(TOKEN_PREFIX)) {
             return Optional.empty();
         }
-        String hash = sha256Hex(bearerToken);
-        Principal known = verified.get(hash);
+        byte[] digest = sha256(bearerToken);
+        // The cache key is the raw digest as a Latin-1 string: no hex formatting on the hit path of every request.
+        String key = new String(digest, StandardCharsets.ISO_8859_1);
+        Principal known = verified.get(key);
         if (known != null) {
             return Optional.of(known);
         }
         long stamp = verified.stamp();
-        Optional<Principal> principal = lookUp(hash);
-        principal.ifPresent(p -> verified.remember(hash, p, stamp));
+        Optional<Principal> principal = lookUp(HexFormat.of().formatHex(digest));
+        principal.ifPresent(p -> verified.remember(key, p, stamp));
         return principal;
     }
 
@@ -207,13 +209,17 @@ public final class ApiUsers {
     }
 
     static String sha256Hex(String token) {
+        return HexFormat.of().formatHex(sha256(token));
+    }
+
+    private static byte[] sha256(String token) {
         MessageDigest digest;
         try {
             digest = (MessageDigest) SHA_256.clone(); // cheaper than getInstance's provider lookup, on every request
         } catch (CloneNotSupportedException e) {
             digest = sha256();
         }
-        return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+        return digest.digest(token.getBytes(StandardCharsets.UTF_8));
     }
 
     private static MessageDigest sha256() {

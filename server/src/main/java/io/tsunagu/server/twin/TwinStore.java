@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -80,7 +81,8 @@ public final class TwinStore {
      * derived data (rendered JSON) on the instance's identity.
      */
     public Optional<Twin> get(Vin vin) {
-        return Optional.ofNullable(cars.get(vin)).map(state -> state.snapshot(vin));
+        CarState state = cars.get(vin);
+        return state == null ? Optional.empty() : Optional.of(state.snapshot(vin));
     }
 
     /** Snapshots of all twins, ordered by VIN. */
@@ -108,7 +110,10 @@ public final class TwinStore {
         return cars.computeIfAbsent(vin, v -> new CarState());
     }
 
-    /** One car's mutable twin; every method holds the instance lock, every change drops the cached snapshot. */
+    /**
+     * One car's mutable twin; every change holds the instance lock and drops the cached snapshot first, and so does
+     * building a snapshot; reading a snapshot already built takes no lock.
+     */
     private static final class CarState {
         private static final Comparator<Reported> ORDER =
                 Comparator.comparingLong((Reported r) -> r.value().tsMs()).thenComparingLong(Reported::seq);
@@ -119,8 +124,12 @@ public final class TwinStore {
         private long lastSeenMs = Long.MIN_VALUE;
         private long connectionEventMs = Long.MIN_VALUE;
         private long connectedSinceMs = Long.MIN_VALUE;
-        /** The snapshot of the current state, built by the first read after a change. */
-        private @Nullable Twin snapshot;
+        /**
+         * The snapshot of the current state, built by the first read after a change. Volatile so a read of an
+         * unchanged twin takes no lock: it is set under the lock to a complete, immutable snapshot, and every change
+         * clears it under the lock before it changes the state.
+         */
+        private volatile @Nullable Twin snapshot;
 
         synchronized void apply(List<Sample> samples) {
             snapshot = null;
@@ -152,15 +161,23 @@ public final class TwinStore {
             desired.remove(path);
         }
 
-        synchronized Twin snapshot(Vin vin) {
-            if (snapshot == null) {
-                snapshot = build(vin);
+        Twin snapshot(Vin vin) {
+            Twin known = snapshot;
+            return known != null ? known : buildSnapshot(vin);
+        }
+
+        private synchronized Twin buildSnapshot(Vin vin) {
+            Twin known = snapshot;
+            if (known == null) {
+                known = build(vin);
+                snapshot = known;
             }
-            return snapshot;
+            return known;
         }
 
         private Twin build(Vin vin) {
-            Map<String, TwinValue> values = new HashMap<>();
+            // Sorted already, so the snapshot's own sorted copy (Twin) is a linear copy, not a second sort.
+            Map<String, TwinValue> values = new TreeMap<>();
             reported.forEach((path, r) -> values.put(path, r.value()));
             Map<String, DeltaEntry> delta = new HashMap<>();
             desired.forEach((path, wanted) -> {
