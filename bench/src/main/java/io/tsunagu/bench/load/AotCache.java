@@ -23,25 +23,29 @@ import org.jspecify.annotations.Nullable;
  * never given one, since it would refuse to start on an unknown {@code -XX} flag. A cache older than a class path
  * entry is not offered at all: the JVM would reject it anyway, with a warning on every start.
  *
+ * <p>Off unless {@code TSUNAGU_AOT=on}: it halves the server's CPU to ready and cut a resumed connect's server CPU
+ * by a fifth, but gave no measurable gain on {@code ingest-fleet}'s backlog or p99 (docs/architecture.md, "JDK AOT
+ * cache").
+ *
  * @param file where the cache is (or is to be written)
  */
 public record AotCache(Path file) {
     /** System property naming the cache file; {@code ./tsunagu} sets it to {@code app/target/tsunagu.aot}. */
     public static final String FILE_PROPERTY = "tsunagu.aot.cache";
 
-    /** Environment variable that turns the cache off: {@code TSUNAGU_AOT=off} (read by {@code ./tsunagu} too). */
+    /** Environment variable that turns the cache on: {@code TSUNAGU_AOT=on} (read by {@code ./tsunagu} too). */
     public static final String SWITCH_ENV = "TSUNAGU_AOT";
 
     /** The first JDK feature release with {@code -XX:AOTCacheOutput} and method profiles in the cache. */
     public static final int MIN_JDK_FEATURE = 25;
 
-    /** The cache named by {@value #FILE_PROPERTY}, unless {@value #SWITCH_ENV} is {@code off}. */
+    /** The cache named by {@value #FILE_PROPERTY} if {@value #SWITCH_ENV} is {@code on}. */
     public static Optional<AotCache> configured() {
         return of(System.getProperty(FILE_PROPERTY), System.getenv(SWITCH_ENV));
     }
 
     static Optional<AotCache> of(@Nullable String file, @Nullable String switchValue) {
-        if (file == null || file.isBlank() || "off".equalsIgnoreCase(switchValue)) {
+        if (file == null || file.isBlank() || !"on".equalsIgnoreCase(switchValue)) {
             return Optional.empty();
         }
         return Optional.of(new AotCache(Path.of(file)));

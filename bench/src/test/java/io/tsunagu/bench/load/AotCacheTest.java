@@ -75,12 +75,13 @@ class AotCacheTest {
     }
 
     @Test
-    void theSwitchTurnsTheConfiguredCacheOff() {
-        assertThat(AotCache.of(cacheFile.toString(), null)).contains(new AotCache(cacheFile));
+    void theConfiguredCacheIsUsedOnlyWhenSwitchedOn() {
         assertThat(AotCache.of(cacheFile.toString(), "on")).contains(new AotCache(cacheFile));
-        assertThat(AotCache.of(cacheFile.toString(), "OFF")).isEmpty();
-        assertThat(AotCache.of(null, null)).isEmpty();
-        assertThat(AotCache.of(" ", null)).isEmpty();
+        assertThat(AotCache.of(cacheFile.toString(), "ON")).contains(new AotCache(cacheFile));
+        assertThat(AotCache.of(cacheFile.toString(), null)).isEmpty();
+        assertThat(AotCache.of(cacheFile.toString(), "off")).isEmpty();
+        assertThat(AotCache.of(null, "on")).isEmpty();
+        assertThat(AotCache.of(" ", "on")).isEmpty();
     }
 
     @Test
