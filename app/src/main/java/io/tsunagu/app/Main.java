@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             BenchCommand.class,
+            AotTrainCommand.class,
             DemoCommand.class,
             ServerCommand.class,
             SimCommand.class,

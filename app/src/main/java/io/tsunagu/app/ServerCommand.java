@@ -1,5 +1,6 @@
 package io.tsunagu.app;
 
+import io.tsunagu.bench.load.AotCache;
 import io.tsunagu.server.TsunaguServer;
 import io.tsunagu.server.fleet.CertificateAuthority;
 import java.io.PrintWriter;
@@ -36,6 +37,7 @@ final class ServerCommand implements Runnable {
                         port, options.dataDir.resolve("ca").resolve(CertificateAuthority.CERT_FILE)));
         out.printf("  MQTT/TLS   localhost:%d (client certificates required)%n", server.mqttPort());
         out.printf("  admin token in %s%n", options.dataDir.resolve("admin.token"));
+        out.printf("  JVM        %s%n", AotCache.thisJvmStatus());
         out.flush();
         Foreground.hold("tsunagu-server", server::close, 0, Optional::empty, out);
     }

@@ -32,9 +32,11 @@ final class ChildServer implements AutoCloseable {
     private final int httpPort;
     private final HttpClient http;
     private final String adminToken;
+    private final Duration stopTimeout;
 
-    private ChildServer(Process process, Path dataDir, Path logFile, int mqttPort, int httpPort) {
+    private ChildServer(Process process, Path dataDir, Path logFile, int mqttPort, int httpPort, Duration stopTimeout) {
         this.process = process;
+        this.stopTimeout = stopTimeout;
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.mqttPort = mqttPort;
@@ -60,7 +62,7 @@ final class ChildServer implements AutoCloseable {
                     .redirectOutput(logFile.toFile())
                     .start();
             LOG.info("Started server under test, pid {}, log {}", process.pid(), logFile);
-            return new ChildServer(process, dataDir, logFile, mqttPort, httpPort);
+            return new ChildServer(process, dataDir, logFile, mqttPort, httpPort, launcher.stopTimeout());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the server under test: " + command, e);
         }
@@ -180,12 +182,12 @@ final class ChildServer implements AutoCloseable {
         }
     }
 
-    /** Stops the server (SIGTERM, then SIGKILL after 20 s). */
+    /** Stops the server (SIGTERM, then SIGKILL after the launcher's stop timeout, 20 s unless training). */
     @Override
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
